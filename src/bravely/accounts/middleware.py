@@ -1,0 +1,24 @@
+from allauth.mfa.utils import is_mfa_enabled
+from django.shortcuts import redirect
+from django.urls import reverse
+
+EXEMPT_PREFIXES = ("/accounts/", "/static/", "/api/", "/invitations/")
+
+
+class RequireTwoFactorMiddleware:
+    """Send staff without 2FA to enrol before any client data is shown, when the practice says so."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not request.path.startswith(EXEMPT_PREFIXES):
+            membership = getattr(user, "membership", None)
+            if (
+                membership is not None
+                and membership.practice.require_clinician_2fa
+                and not is_mfa_enabled(user)
+            ):
+                return redirect(reverse("mfa_activate_totp") + "?next=" + request.path)
+        return self.get_response(request)

@@ -1,0 +1,194 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bravely.accounts import services
+from bravely.accounts.forms import (
+    AcceptInvitationForm, ApiTokenForm, ConsentItemForm, InviteForm, MembershipForm, PracticeForm,
+)
+from bravely.accounts.models import Invitation
+from bravely.accounts.selectors import membership_of, practice_members
+from bravely.audit.services import Actor, record
+from bravely.clients.models import ConsentItem
+
+
+def _admin(request):
+    """The admin's membership; anyone else gets a 404, as if the page did not exist."""
+    membership = membership_of(request.user)
+    if membership is None or membership.role != "admin":
+        raise Http404
+    return membership
+
+
+def _form_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def practice_members(request):
+    membership = _admin(request)
+    members = practice_members(request.user).order_by("role", "user__full_name")
+    invitations = Invitation.objects.filter(
+        practice_id=membership.practice_id, accepted_at__isnull=True, revoked_at__isnull=True
+    ).select_related("invited_by")
+    return render(request, "accounts/members.html", {
+        "members": members, "invitations": invitations, "practice": membership.practice,
+    })
+
+
+@login_required
+def member_edit(request, pk):
+    _admin(request)
+    member = get_object_or_404(practice_members(request.user), pk=pk)
+    form = MembershipForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_membership(
+                Actor.from_request(request), member, role=form.cleaned_data["role"],
+                supervisor=form.cleaned_data["supervisor"],
+                is_active=form.cleaned_data["is_active"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Membership updated."))
+            return redirect("practice_members")
+    return render(request, "accounts/member_form.html", {"form": form, "member": member})
+
+
+@login_required
+def invite(request):
+    membership = _admin(request)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _raw = services.invite(
+                Actor.from_request(request), membership.practice,
+                form.cleaned_data["email"], form.cleaned_data["role"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {
+                "email": invitation.email})
+            return redirect("practice_members")
+    return render(request, "accounts/invite.html", {"form": form})
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, pk):
+    membership = _admin(request)
+    invitation = get_object_or_404(Invitation, pk=pk, practice_id=membership.practice_id)
+    services.revoke_invitation(Actor.from_request(request), invitation)
+    messages.success(request, _("Invitation revoked."))
+    return redirect("practice_members")
+
+
+def invitation_accept(request, token):
+    invitation = services.find_invitation(token)
+    usable = invitation is not None and invitation.is_usable
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and usable and form.is_valid():
+        try:
+            user = services.accept_invitation(
+                token, form.cleaned_data["full_name"], form.cleaned_data["password1"],
+                ip_address=request.META.get("REMOTE_ADDR"),
+            )
+        except ValidationError as error:
+            form.add_error("password1" if "password" in " ".join(error.messages).lower()
+                           else None, error.messages)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome to Bravely."))
+            return redirect("home")
+    status = 200 if usable else 410
+    return render(request, "accounts/invitation_accept.html",
+                  {"form": form, "invitation": invitation if usable else None}, status=status)
+
+
+@login_required
+def practice_settings(request):
+    membership = _admin(request)
+    form = PracticeForm(request.POST or None, instance=membership.practice)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_practice(Actor.from_request(request), membership.practice,
+                                     {f: form.cleaned_data[f] for f in form.changed_data})
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Practice settings saved."))
+            return redirect("practice_settings")
+    return render(request, "accounts/practice_settings.html", {"form": form})
+
+
+@login_required
+def consent_items(request):
+    membership = _admin(request)
+    items = ConsentItem.objects.filter(practice_id=membership.practice_id)
+    form = ConsentItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            item = form.save(commit=False)
+            item.practice_id = membership.practice_id
+            item.save()
+            record(Actor.from_request(request), "create", item, practice_id=item.practice_id)
+        messages.success(request, _("Checklist item added."))
+        return redirect("consent_items")
+    return render(request, "accounts/consent_items.html", {"items": items, "form": form})
+
+
+@login_required
+def consent_item_edit(request, pk):
+    membership = _admin(request)
+    item = get_object_or_404(ConsentItem, pk=pk, practice_id=membership.practice_id)
+    form = ConsentItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            record(Actor.from_request(request), "update", item, practice_id=item.practice_id,
+                   details={"fields": form.changed_data})
+        messages.success(request, _("Checklist item saved."))
+        return redirect("consent_items")
+    return render(request, "accounts/consent_item_form.html", {"form": form, "item": item})
+
+
+@login_required
+def api_tokens(request):
+    if membership_of(request.user) is None:
+        raise Http404
+    form = ApiTokenForm(request.POST or None)
+    raw = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, raw = services.create_api_token(Actor.from_request(request),
+                                                    form.cleaned_data["name"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            form = ApiTokenForm()
+    tokens = request.user.api_tokens.all()
+    return render(request, "accounts/api_tokens.html", {"form": form, "tokens": tokens,
+                                                        "raw": raw})
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk):
+    if membership_of(request.user) is None:
+        raise Http404
+    token = get_object_or_404(request.user.api_tokens, pk=pk)
+    services.revoke_api_token(Actor.from_request(request), token)
+    messages.success(request, _("Token revoked. Programs using it can no longer sign in."))
+    return redirect("api_tokens")

@@ -1,0 +1,47 @@
+"""Bravely's JSON API, /api/v1/. Bearer tokens; the same selectors and services as the pages."""
+
+from django.core.exceptions import ValidationError
+from ninja import NinjaAPI
+from ninja.security import HttpBearer
+
+from bravely.accounts.selectors import membership_of
+from bravely.accounts.services import authenticate_token
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        user = authenticate_token(token)
+        if user is None or membership_of(user) is None:
+            return None
+        request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Bravely API",
+    version="1",
+    description="Values-guided exposure therapy. Every call is scoped to the token's owner and "
+    "audited; records outside that scope answer 404.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url=None,
+)
+
+
+@api.exception_handler(ValidationError)
+def django_validation_error(request, exc: ValidationError):
+    """Service-level validation errors, in the same shape as ninja's own 422 responses."""
+    if hasattr(exc, "error_dict"):
+        detail = [
+            {"loc": ["body", "payload", field], "msg": msg, "type": "value_error"}
+            for field, msgs in exc.message_dict.items()
+            for msg in msgs
+        ]
+    else:
+        detail = [{"loc": ["body"], "msg": msg, "type": "value_error"} for msg in exc.messages]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+from bravely.api import clients  # noqa: E402
+
+api.add_router("/clients", clients.router, tags=["clients"])

@@ -1,0 +1,169 @@
+from datetime import date, datetime
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from pydantic import field_validator
+
+from bravely.accounts.models import User
+from bravely.accounts.selectors import clinicians_of_practice
+from bravely.audit.services import Actor, record
+from bravely.clients import selectors, services
+from bravely.clients.models import Client
+
+router = Router()
+
+Status = Literal["intake", "active", "maintenance", "discharged"]
+Scale = Literal["suds100", "thermometer10"]
+REGION = r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"
+
+
+class ClientOut(Schema):
+    id: int
+    display_name: str
+    date_of_birth: date | None
+    pronouns: str
+    presenting_concerns: str
+    status: Status
+    primary_clinician_id: int
+    care_team: list[int]
+    distress_scale: Scale
+    locale: str
+    region: str
+    archived: bool
+    archived_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    last_activity_at: datetime
+
+    @staticmethod
+    def resolve_care_team(obj):
+        return sorted(user.pk for user in obj.care_team.all())
+
+    @staticmethod
+    def resolve_archived(obj):
+        return obj.archived_at is not None
+
+
+class ClientPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[ClientOut]
+
+
+def _no_future(value: date | None) -> date | None:
+    if value is not None and value > timezone.localdate():
+        raise ValueError("The date of birth cannot be in the future.")
+    return value
+
+
+class ClientIn(Schema):
+    display_name: str = Field(min_length=1, max_length=100)
+    date_of_birth: date | None = None
+    pronouns: str = Field("", max_length=40)
+    presenting_concerns: str = Field("", max_length=4000)
+    status: Status = "intake"
+    primary_clinician_id: int | None = None
+    care_team: list[int] = Field(default_factory=list, max_length=50)
+    distress_scale: Scale = "suds100"
+    locale: Literal["en"] = "en"
+    region: str | None = Field(None, pattern=REGION)
+
+    _dob = field_validator("date_of_birth")(_no_future)
+
+
+class ClientPatch(Schema):
+    display_name: str | None = Field(None, min_length=1, max_length=100)
+    date_of_birth: date | None = None
+    pronouns: str | None = Field(None, max_length=40)
+    presenting_concerns: str | None = Field(None, max_length=4000)
+    status: Status | None = None
+    primary_clinician_id: int | None = None
+    care_team: list[int] | None = Field(None, max_length=50)
+    distress_scale: Scale | None = None
+    locale: Literal["en"] | None = None
+    region: str | None = Field(None, pattern=REGION)
+
+    _dob = field_validator("date_of_birth")(_no_future)
+
+
+class ArchiveIn(Schema):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+def _staff_users(practice_id, ids, field):
+    """Users of this practice's staff with these ids; an unknown id is a field error."""
+    users = list(User.objects.filter(membership__in=clinicians_of_practice(practice_id),
+                                     pk__in=ids))
+    if len(users) != len(set(ids)):
+        raise ValidationError({field: _("Choose members of your practice.")})
+    return users
+
+
+def _data(payload: Schema, practice_id: int) -> dict:
+    data = payload.dict(exclude_unset=True)
+    data.pop("care_team", None)
+    if data.get("primary_clinician_id") is not None:
+        data["primary_clinician"] = _staff_users(
+            practice_id, [data.pop("primary_clinician_id")], "primary_clinician_id")[0]
+    else:
+        data.pop("primary_clinician_id", None)
+    return data
+
+
+def _reload(client_id):
+    return Client.objects.prefetch_related("care_team").get(pk=client_id)
+
+
+@router.get("", response=ClientPage, summary="List the clients you may see")
+def list_clients(request, status: Status | None = None, archived: bool = False,
+                 page: int = Query(1, ge=1), page_size: int = Query(25, ge=1, le=100)):
+    clients = selectors.caseload(request.user, status=status or "", archived=archived)
+    count = clients.count()
+    start = (page - 1) * page_size
+    items = list(clients.prefetch_related("care_team")[start:start + page_size])
+    record(Actor.from_request(request, via="api"), "view", object_type="caseload",
+           practice_id=request.user.membership.practice_id,
+           details={"client_ids": [c.pk for c in items], "page": page})
+    return {"count": count, "page": page, "page_size": page_size, "items": items}
+
+
+@router.post("", response={201: ClientOut}, summary="Create a client record")
+def create_client(request, payload: ClientIn):
+    membership = request.user.membership
+    if membership.role == "supervisor":
+        raise ValidationError(_("Supervisors cannot create client records."))
+    data = _data(payload, membership.practice_id)
+    data.setdefault("primary_clinician", request.user)
+    team = _staff_users(membership.practice_id, payload.care_team, "care_team")
+    client = services.create_client(Actor.from_request(request, via="api"), membership.practice,
+                                    data, care_team=team)
+    return 201, _reload(client.pk)
+
+
+@router.get("/{int:client_id}", response=ClientOut, summary="Read a client record")
+def read_client(request, client_id: int):
+    client = selectors.get_client(request.user, client_id)
+    record(Actor.from_request(request, via="api"), "view", client)
+    return _reload(client.pk)
+
+
+@router.patch("/{int:client_id}", response=ClientOut, summary="Change a client record")
+def update_client(request, client_id: int, payload: ClientPatch):
+    client = selectors.get_client(request.user, client_id, write=True)
+    data = _data(payload, client.practice_id)
+    team = None
+    if payload.care_team is not None:
+        team = _staff_users(client.practice_id, payload.care_team, "care_team")
+    services.update_client(Actor.from_request(request, via="api"), client, data, care_team=team)
+    return _reload(client.pk)
+
+
+@router.post("/{int:client_id}/archive", response=ClientOut, summary="Archive a client record")
+def archive_client(request, client_id: int, payload: ArchiveIn):
+    client = selectors.get_client(request.user, client_id, write=True)
+    services.archive_client(Actor.from_request(request, via="api"), client, payload.reason)
+    return _reload(client.pk)

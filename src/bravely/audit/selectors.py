@@ -1,0 +1,16 @@
+from bravely.audit.models import AuditEvent
+
+
+def audit_events_for(user, *, action: str = "", client_id: str = "", actor: str = ""):
+    """The audit trail a practice admin may browse: their own practice only."""
+    membership = getattr(user, "membership", None)
+    if membership is None or membership.role != "admin":
+        return AuditEvent.objects.none()
+    events = AuditEvent.objects.filter(practice_id=membership.practice_id)
+    if action:
+        events = events.filter(action=action)
+    if client_id.isdigit():
+        events = events.filter(client_id=int(client_id))
+    if actor:
+        events = events.filter(actor_label__icontains=actor)
+    return events.order_by("-id")

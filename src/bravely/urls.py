@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from bravely.api import api
+from bravely.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("bravely.accounts.urls")),
+    path("", include("bravely.clients.urls")),
+    path("", include("bravely.audit.urls")),
+    path("api/v1/", api.urls),
+]
