@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "bravely.audit",
     "bravely.accounts",
     "bravely.clients",
+    "bravely.planning",
 ]
 
 MIDDLEWARE = [

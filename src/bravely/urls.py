@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("bravely.accounts.urls")),
     path("", include("bravely.clients.urls")),
     path("", include("bravely.audit.urls")),
+    path("", include("bravely.planning.urls")),
     path("api/v1/", api.urls),
 ]

@@ -6,7 +6,7 @@ EXEMPT_PREFIXES = ("/accounts/", "/static/", "/api/", "/invitations/")
 
 
 class RequireTwoFactorMiddleware:
-    """Send staff without 2FA to enrol before any client data is shown, when the practice says so."""
+    """Send staff without 2FA to enrol before any client data is shown, if the practice says so."""
 
     def __init__(self, get_response):
         self.get_response = get_response

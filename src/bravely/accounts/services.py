@@ -12,7 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bravely.accounts.models import (
-    ApiToken, Invitation, Membership, Practice, Role, User, hash_token, new_token,
+    ApiToken,
+    Invitation,
+    Membership,
+    Practice,
+    Role,
+    User,
+    hash_token,
+    new_token,
 )
 from bravely.audit.services import Actor, record
 
@@ -22,13 +29,15 @@ def invite(actor: Actor, practice: Practice, email: str, role: str) -> tuple[Inv
     """Create an invitation and e-mail its link. Returns the invitation and the raw token."""
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("Someone with this e-mail address already has an account.")})
+        raise ValidationError(
+            {"email": _("Someone with this e-mail address already has an account.")}
+        )
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a valid role.")})
     raw = new_token()
     invitation = Invitation.objects.create(
         practice=practice, email=email, role=role, token_hash=hash_token(raw),
-        invited_by=actor.user,
+        invited_by=actor.user if actor.user.pk else None,
         expires_at=timezone.now() + timedelta(days=settings.BRAVELY_INVITATION_DAYS),
     )
     link = settings.SITE_ROOT.rstrip("/") + reverse("invitation_accept", args=[raw])

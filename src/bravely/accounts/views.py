@@ -8,12 +8,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bravely.accounts import services
+from bravely.accounts import selectors, services
 from bravely.accounts.forms import (
-    AcceptInvitationForm, ApiTokenForm, ConsentItemForm, InviteForm, MembershipForm, PracticeForm,
+    AcceptInvitationForm,
+    ApiTokenForm,
+    ConsentItemForm,
+    InviteForm,
+    MembershipForm,
+    PracticeForm,
 )
 from bravely.accounts.models import Invitation
-from bravely.accounts.selectors import membership_of, practice_members
+from bravely.accounts.selectors import membership_of
 from bravely.audit.services import Actor, record
 from bravely.clients.models import ConsentItem
 
@@ -37,7 +42,7 @@ def _form_errors(form, error: ValidationError):
 @login_required
 def practice_members(request):
     membership = _admin(request)
-    members = practice_members(request.user).order_by("role", "user__full_name")
+    members = selectors.practice_members(request.user).order_by("role", "user__full_name")
     invitations = Invitation.objects.filter(
         practice_id=membership.practice_id, accepted_at__isnull=True, revoked_at__isnull=True
     ).select_related("invited_by")
@@ -49,7 +54,7 @@ def practice_members(request):
 @login_required
 def member_edit(request, pk):
     _admin(request)
-    member = get_object_or_404(practice_members(request.user), pk=pk)
+    member = get_object_or_404(selectors.practice_members(request.user), pk=pk)
     form = MembershipForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         try:

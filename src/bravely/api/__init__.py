@@ -42,6 +42,7 @@ def django_validation_error(request, exc: ValidationError):
     return api.create_response(request, {"detail": detail}, status=422)
 
 
-from bravely.api import clients  # noqa: E402
+from bravely.api import clients, planning  # noqa: E402
 
 api.add_router("/clients", clients.router, tags=["clients"])
+api.add_router("", planning.router, tags=["planning"])

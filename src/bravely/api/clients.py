@@ -4,7 +4,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
 from bravely.accounts.models import User
@@ -15,7 +15,7 @@ from bravely.clients.models import Client
 
 router = Router()
 
-Status = Literal["intake", "active", "maintenance", "discharged"]
+ClientStatus = Literal["intake", "active", "maintenance", "discharged"]
 Scale = Literal["suds100", "thermometer10"]
 REGION = r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"
 
@@ -26,7 +26,7 @@ class ClientOut(Schema):
     date_of_birth: date | None
     pronouns: str
     presenting_concerns: str
-    status: Status
+    status: ClientStatus
     primary_clinician_id: int
     care_team: list[int]
     distress_scale: Scale
@@ -65,7 +65,7 @@ class ClientIn(Schema):
     date_of_birth: date | None = None
     pronouns: str = Field("", max_length=40)
     presenting_concerns: str = Field("", max_length=4000)
-    status: Status = "intake"
+    status: ClientStatus = "intake"
     primary_clinician_id: int | None = None
     care_team: list[int] = Field(default_factory=list, max_length=50)
     distress_scale: Scale = "suds100"
@@ -80,7 +80,7 @@ class ClientPatch(Schema):
     date_of_birth: date | None = None
     pronouns: str | None = Field(None, max_length=40)
     presenting_concerns: str | None = Field(None, max_length=4000)
-    status: Status | None = None
+    status: ClientStatus | None = None
     primary_clinician_id: int | None = None
     care_team: list[int] | None = Field(None, max_length=50)
     distress_scale: Scale | None = None
@@ -119,7 +119,7 @@ def _reload(client_id):
 
 
 @router.get("", response=ClientPage, summary="List the clients you may see")
-def list_clients(request, status: Status | None = None, archived: bool = False,
+def list_clients(request, status: ClientStatus | None = None, archived: bool = False,
                  page: int = Query(1, ge=1), page_size: int = Query(25, ge=1, le=100)):
     clients = selectors.caseload(request.user, status=status or "", archived=archived)
     count = clients.count()
@@ -141,7 +141,7 @@ def create_client(request, payload: ClientIn):
     team = _staff_users(membership.practice_id, payload.care_team, "care_team")
     client = services.create_client(Actor.from_request(request, via="api"), membership.practice,
                                     data, care_team=team)
-    return 201, _reload(client.pk)
+    return Status(201, _reload(client.pk))
 
 
 @router.get("/{int:client_id}", response=ClientOut, summary="Read a client record")

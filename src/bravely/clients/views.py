@@ -34,8 +34,8 @@ def caseload(request):
         status = ""
     archived = request.GET.get("archived") == "1"
     query = request.GET.get("q", "").strip()[:100]
-    page = paginate(request, selectors.caseload(request.user, status=status, archived=archived,
-                                                query=query))
+    clients = selectors.caseload(request.user, status=status, archived=archived, query=query)
+    page = paginate(request, clients)
     record(Actor.from_request(request), "view", object_type="caseload",
            practice_id=request.user.membership.practice_id,
            details={"client_ids": [c.pk for c in page], "page": page.number})
@@ -43,7 +43,8 @@ def caseload(request):
     params.pop("page", None)
     return render(request, "clients/caseload.html", {
         "page": page, "status": status, "archived": archived, "query": query,
-        "statuses": Client.Status.choices, "querystring": params.urlencode() + "&" if params else "",
+        "statuses": Client.Status.choices,
+        "querystring": params.urlencode() + "&" if params else "",
     })
 
 

@@ -4,6 +4,7 @@ Later parts of Bravely add their own demo data in functions registered in DEMO_S
 """
 
 from datetime import date, timedelta
+from importlib import import_module
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,12 +40,8 @@ CLIENTS = [
      "Health anxiety; discharged after relapse-prevention sessions.", 1965),
 ]
 
-DEMO_STEPS = []
-
-
-def demo_step(func):
-    DEMO_STEPS.append(func)
-    return func
+# Each later part of Bravely adds its demo data in a module with `load(practice, users)`.
+DEMO_MODULES = ["bravely.planning.demo"]
 
 
 @transaction.atomic
@@ -85,6 +82,6 @@ def load_demo() -> list[tuple[str, str, str]]:
         Client.objects.filter(pk=client.pk).update(
             last_activity_at=timezone.now() - timedelta(days=len(name) % 9)
         )
-    for step in DEMO_STEPS:
-        step(practice, users)
+    for path in DEMO_MODULES:
+        import_module(path).load(practice, users)
     return [(email, name, Role(role).label) for email, name, role in STAFF]
