@@ -60,6 +60,23 @@ def _no_future(value: date | None) -> date | None:
     return value
 
 
+def _no_nul_characters(value: str | None) -> str | None:
+    if value is not None and "\x00" in value:
+        raise ValueError("Null characters are not allowed.")
+    return value
+
+
+def _not_blank(value: str | None) -> str | None:
+    if value is not None:
+        value = value.strip()
+        if not value:
+            raise ValueError("The display name cannot be blank.")
+    return value
+
+
+TEXT_FIELDS = ("display_name", "pronouns", "presenting_concerns")
+
+
 class ClientIn(Schema):
     display_name: str = Field(min_length=1, max_length=100)
     date_of_birth: date | None = None
@@ -73,6 +90,8 @@ class ClientIn(Schema):
     region: str | None = Field(None, pattern=REGION)
 
     _dob = field_validator("date_of_birth")(_no_future)
+    _nul = field_validator(*TEXT_FIELDS)(_no_nul_characters)
+    _blank = field_validator("display_name")(_not_blank)
 
 
 class ClientPatch(Schema):
@@ -88,10 +107,14 @@ class ClientPatch(Schema):
     region: str | None = Field(None, pattern=REGION)
 
     _dob = field_validator("date_of_birth")(_no_future)
+    _nul = field_validator(*TEXT_FIELDS)(_no_nul_characters)
+    _blank = field_validator("display_name")(_not_blank)
 
 
 class ArchiveIn(Schema):
     reason: str = Field(min_length=1, max_length=500)
+
+    _nul = field_validator("reason")(_no_nul_characters)
 
 
 def _staff_users(practice_id, ids, field):
@@ -120,7 +143,8 @@ def _reload(client_id):
 
 @router.get("", response=ClientPage, summary="List the clients you may see")
 def list_clients(request, status: ClientStatus | None = None, archived: bool = False,
-                 page: int = Query(1, ge=1), page_size: int = Query(25, ge=1, le=100)):
+                 page: int = Query(1, ge=1, le=1_000_000),
+                 page_size: int = Query(25, ge=1, le=100)):
     clients = selectors.caseload(request.user, status=status or "", archived=archived)
     count = clients.count()
     start = (page - 1) * page_size

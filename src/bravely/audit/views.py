@@ -16,7 +16,7 @@ def audit_log(request):
     if action not in AuditEvent.Action.values:
         action = ""
     client = request.GET.get("client", "").strip()[:20]
-    actor = request.GET.get("actor", "").strip()[:100]
+    actor = request.GET.get("actor", "").replace("\x00", "").strip()[:100]  # no NUL in PostgreSQL
     page = paginate(request, audit_events_for(request.user, action=action, client_id=client,
                                               actor=actor), per_page=50)
     params = request.GET.copy()

@@ -42,14 +42,15 @@ class ClientForm(forms.ModelForm):
         ).order_by("full_name", "email")
         self.fields["primary_clinician"].queryset = staff
         self.fields["care_team"].queryset = staff
-        self.fields["region"].validators.append(region_validator)
         if not self.instance.pk:
             self.fields["region"].initial = practice.default_region
         else:
             self.fields["care_team"].initial = list(self.instance.care_team.all())
 
     def clean_region(self):
-        return self.cleaned_data["region"].strip().upper()
+        region = self.cleaned_data["region"].strip().upper()
+        region_validator(region)  # after normalising, so "us-ca" is accepted as "US-CA"
+        return region
 
     def clean_date_of_birth(self):
         dob = self.cleaned_data.get("date_of_birth")

@@ -43,9 +43,11 @@ def update_client(actor: Actor, client: Client, data: dict, care_team=None) -> C
     }
     client.last_activity_at = timezone.now()
     client.save()
-    if care_team is not None:
-        old = set(client.care_team.values_list("id", flat=True))
-        new = {client.primary_clinician_id, *(u.pk for u in care_team)}
+    old = set(client.care_team.values_list("id", flat=True))
+    if care_team is not None or client.primary_clinician_id not in old:
+        # The primary clinician is always on the care team, also when only they changed.
+        kept = old if care_team is None else {u.pk for u in care_team}
+        new = {client.primary_clinician_id, *kept}
         if old != new:
             client.care_team.set(new)
             changed["care_team"] = [sorted(old), sorted(new)]
@@ -104,7 +106,8 @@ def record_consent(actor: Actor, client: Client, *, decision: str, items=(), not
         note=note,
         recorded_by=actor.user,
     )
-    consent.full_clean()
+    # An empty list is a valid snapshot (a withdrawal discusses nothing new).
+    consent.full_clean(exclude=["benefits_discussed", "risks_discussed"])
     consent.save()
     client.last_activity_at = timezone.now()
     client.save(update_fields=["last_activity_at"])

@@ -33,7 +33,7 @@ def caseload(request):
     if status not in Client.Status.values:
         status = ""
     archived = request.GET.get("archived") == "1"
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL
     clients = selectors.caseload(request.user, status=status, archived=archived, query=query)
     page = paginate(request, clients)
     record(Actor.from_request(request), "view", object_type="caseload",
