@@ -382,3 +382,31 @@ def test_openapi_schema_is_public_and_lists_the_clients_paths(db):
     assert set(schema["paths"]["/api/v1/clients"]) == {"get", "post"}
     assert "patch" in schema["paths"]["/api/v1/clients/{client_id}"]
     assert schema["components"]["securitySchemes"]
+
+
+def test_token_stops_working_when_the_practice_requires_2fa_and_user_has_none(practice, alice):
+    from django.test import Client as HttpClient
+
+    from bravely.accounts.services import create_api_token
+    from bravely.audit.services import Actor
+
+    raw = create_api_token(Actor(alice), "script")[1]
+    http = HttpClient()
+    headers = {"Authorization": f"Bearer {raw}"}
+    assert http.get("/api/v1/clients", headers=headers).status_code == 200
+    practice.require_clinician_2fa = True
+    practice.save()
+    assert http.get("/api/v1/clients", headers=headers).status_code == 401
+
+
+def test_lower_case_region_is_normalised_in_the_api(practice, alice):
+    from django.test import Client as HttpClient
+
+    from bravely.accounts.services import create_api_token
+    from bravely.audit.services import Actor
+
+    raw = create_api_token(Actor(alice), "script")[1]
+    response = HttpClient().post("/api/v1/clients", {"display_name": "R", "region": "us-ca"},
+                                 content_type="application/json",
+                                 headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 201 and response.json()["region"] == "US-CA"

@@ -193,3 +193,16 @@ def test_only_the_practice_admin_can_revoke(dana, charlie, alice):
         assert response.status_code == 404
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
+
+
+def test_a_new_invitation_to_the_same_address_replaces_the_pending_one(practice, dana):
+    from bravely.accounts.models import Invitation
+    from bravely.accounts.services import invite
+    from bravely.audit.services import Actor
+
+    first, _raw = invite(Actor(dana), practice, "twice@example.org", "clinician")
+    second, _raw = invite(Actor(dana), practice, "Twice@example.org", "clinician")
+    first.refresh_from_db()
+    assert first.revoked_at is not None and not first.is_usable
+    assert Invitation.objects.filter(email="twice@example.org", revoked_at__isnull=True).get() \
+        == second

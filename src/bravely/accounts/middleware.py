@@ -20,5 +20,5 @@ class RequireTwoFactorMiddleware:
                 and membership.practice.require_clinician_2fa
                 and not is_mfa_enabled(user)
             ):
-                return redirect(reverse("mfa_activate_totp") + "?next=" + request.path)
+                return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -34,6 +34,9 @@ def invite(actor: Actor, practice: Practice, email: str, role: str) -> tuple[Inv
         )
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a valid role.")})
+    Invitation.objects.filter(
+        practice=practice, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())  # a new invitation replaces a pending one
     raw = new_token()
     invitation = Invitation.objects.create(
         practice=practice, email=email, role=role, token_hash=hash_token(raw),

@@ -1,6 +1,7 @@
 """Bravely's JSON API, /api/v1/. Bearer tokens; the same selectors and services as the pages."""
 
 from django.core.exceptions import ValidationError
+from allauth.mfa.utils import is_mfa_enabled
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
@@ -11,8 +12,13 @@ from bravely.accounts.services import authenticate_token
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         user = authenticate_token(token)
-        if user is None or membership_of(user) is None:
+        membership = membership_of(user)
+        if membership is None:
             return None
+        if membership.practice.require_clinician_2fa and not is_mfa_enabled(user):
+            return None  # the practice requires 2FA; a token made before that stops working
+        request.user = user
+        return user
         request.user = user
         return user
 

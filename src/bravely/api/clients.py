@@ -74,6 +74,10 @@ def _not_blank(value: str | None) -> str | None:
     return value
 
 
+def _upper(value):
+    return value.strip().upper() if isinstance(value, str) else value
+
+
 TEXT_FIELDS = ("display_name", "pronouns", "presenting_concerns")
 
 
@@ -92,6 +96,7 @@ class ClientIn(Schema):
     _dob = field_validator("date_of_birth")(_no_future)
     _nul = field_validator(*TEXT_FIELDS)(_no_nul_characters)
     _blank = field_validator("display_name")(_not_blank)
+    _region = field_validator("region", mode="before")(_upper)
 
 
 class ClientPatch(Schema):
@@ -109,6 +114,7 @@ class ClientPatch(Schema):
     _dob = field_validator("date_of_birth")(_no_future)
     _nul = field_validator(*TEXT_FIELDS)(_no_nul_characters)
     _blank = field_validator("display_name")(_not_blank)
+    _region = field_validator("region", mode="before")(_upper)
 
 
 class ArchiveIn(Schema):

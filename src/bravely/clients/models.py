@@ -122,8 +122,8 @@ class ConsentRecord(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.EXPOSURE)
     version = models.PositiveIntegerField()
     decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices)
-    benefits_discussed = models.JSONField(default=list)
-    risks_discussed = models.JSONField(default=list)
+    benefits_discussed = models.JSONField(default=list, blank=True)
+    risks_discussed = models.JSONField(default=list, blank=True)
     note = models.TextField(_("note"), max_length=2000, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

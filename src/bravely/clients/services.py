@@ -106,8 +106,7 @@ def record_consent(actor: Actor, client: Client, *, decision: str, items=(), not
         note=note,
         recorded_by=actor.user,
     )
-    # An empty list is a valid snapshot (a withdrawal discusses nothing new).
-    consent.full_clean(exclude=["benefits_discussed", "risks_discussed"])
+    consent.full_clean()
     consent.save()
     client.last_activity_at = timezone.now()
     client.save(update_fields=["last_activity_at"])
