@@ -1,6 +1,5 @@
 from allauth.mfa.utils import is_mfa_enabled
 from django.shortcuts import redirect
-from django.urls import reverse
 
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/api/", "/invitations/")
 

@@ -1,7 +1,7 @@
 """Bravely's JSON API, /api/v1/. Bearer tokens; the same selectors and services as the pages."""
 
-from django.core.exceptions import ValidationError
 from allauth.mfa.utils import is_mfa_enabled
+from django.core.exceptions import ValidationError
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
