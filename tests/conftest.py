@@ -79,3 +79,73 @@ def client_record(practice, alice, actor):
 @pytest.fixture
 def everyone(alice, bob, charlie, ruth, dana):
     return {"alice": alice, "bob": bob, "charlie": charlie, "ruth": ruth, "dana": dana}
+
+
+@pytest.fixture
+def planned(client_record, actor, practice):
+    """client_record with values, safety parameters (ceiling 70, coping 50 on 0-100), an active
+    inhibitory-learning plan of three rungs linked to a value, and homework on the first rung.
+    Built through the planning services, as a clinician would."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from bravely.planning import services as planning
+    from bravely.planning.models import CrisisResource
+
+    CrisisResource.objects.create(practice=practice, region="US", name="Example US crisis line",
+                                  contact="Call 000-000", needs_verification=True)
+    planning.seed_value_domains(practice)
+    domain = practice.value_domains.first()
+    assessment = planning.create_assessment(actor, client_record, ratings=[(domain, 9, 3)])
+    statement = planning.add_statement(actor, client_record, assessment, domain=domain,
+                                       text="Be there for my friends", rank=1)
+    safety = planning.create_safety_version(actor, client_record, {
+        "distress_ceiling": 70, "coping_level": 50,
+        "exit_strategies": ["Step outside and breathe"],
+        "coping_skills": [{"kind": "breathing", "description": "Slow breathing",
+                           "allowed_during_exposure": True},
+                          {"kind": "grounding", "description": "Counting objects",
+                           "allowed_during_exposure": False}],
+        "support_contacts": [{"name": "Sam", "relationship": "friend", "contact": "555 0100"}],
+    })
+    plan = planning.create_plan(actor, client_record, {
+        "title": "Social anxiety", "approach": "inhibitory_learning", "status": "active"})
+    rungs = [
+        planning.add_rung(actor, plan, {
+            "behaviour": behaviour, "predicted_distress": distress,
+            "feared_outcome": "They will laugh at me", "feared_likelihood": 80,
+            "safety_behaviours": "Looking at my phone\nRehearsing sentences"}, [statement])
+        for behaviour, distress in [("Say hello to a colleague", 35),
+                                    ("Ask a question in a meeting", 50),
+                                    ("Join a lunch table", 60)]
+    ]
+    today = timezone.localdate()
+    assignment = planning.assign_homework(actor, rungs[0], {
+        "frequency_per_week": 3, "starts_on": today - timedelta(days=3),
+        "ends_on": today + timedelta(days=11), "instructions": "Say hello and stay",
+        "agreed_with_client": True})
+    for rung in rungs:
+        rung.refresh_from_db()
+    return SimpleNamespace(client=client_record, statement=statement, safety=safety, plan=plan,
+                           rungs=rungs, assignment=assignment)
+
+
+@pytest.fixture
+def jordan(client_record):
+    """The client behind client_record, signed up to the portal."""
+    from bravely.portal.models import ClientAccount
+
+    user = User.objects.create_user("jordan@example.org", PASSWORD, full_name="Jordan Reyes")
+    ClientAccount.objects.create(client=client_record, user=user)
+    return user
+
+
+@pytest.fixture
+def portal(jordan):
+    from django.test import Client as HttpClient
+
+    http = HttpClient()
+    http.force_login(jordan)
+    return http

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "bravely.accounts",
     "bravely.clients",
     "bravely.planning",
+    "bravely.portal",
+    "bravely.practice",
 ]
 
 MIDDLEWARE = [

@@ -10,5 +10,7 @@ urlpatterns = [
     path("", include("bravely.clients.urls")),
     path("", include("bravely.audit.urls")),
     path("", include("bravely.planning.urls")),
+    path("", include("bravely.portal.urls")),
+    path("", include("bravely.practice.urls")),
     path("api/v1/", api.urls),
 ]

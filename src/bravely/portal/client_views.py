@@ -1,0 +1,190 @@
+"""The client's own pages (/me/...): phone-first, one thumb, only their own data."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bravely.audit.services import Actor, record
+from bravely.planning.services import crisis_resources_for, skill_label
+from bravely.portal.selectors import own_client
+from bravely.practice import selectors as practice_selectors
+from bravely.practice import services as practice_services
+from bravely.practice.forms import CheckInForm, JournalForm, PracticeLogForm
+
+
+def _actor(request):
+    return Actor.from_request(request, via="portal")
+
+
+def _form_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def safety_context(client):
+    """What the stop screen shows: the client's own plan first, then crisis lines for the region."""
+    safety = practice_services.current_safety(client)
+    return {
+        "safety": safety,
+        "allowed_skills": [skill_label(s) for s in safety.allowed_skills()] if safety else [],
+        "crisis_resources": crisis_resources_for(client),
+    }
+
+
+@login_required
+def today(request):
+    client = own_client(request.user)
+    record(_actor(request), "view", client, object_type="portal_today")
+    return render(request, "portal/today.html", {
+        "client": client,
+        "assignments": practice_selectors.current_assignments(client),
+        "check_in_due": practice_selectors.check_in_due(client),
+    })
+
+
+@login_required
+def ladder(request):
+    client = own_client(request.user)
+    record(_actor(request), "view", client, object_type="portal_ladder")
+    return render(request, "portal/ladder.html", {
+        "client": client, "plans": practice_selectors.active_plans(client)})
+
+
+@login_required
+def values(request):
+    client = own_client(request.user)
+    record(_actor(request), "view", client, object_type="portal_values")
+    return render(request, "portal/values.html", {
+        "client": client,
+        "statements": client.value_statements.filter(archived_at__isnull=True)
+        .select_related("domain").order_by("rank", "id"),
+        "goals": client.valued_goals.select_related("statement").order_by("by_when", "id"),
+    })
+
+
+@login_required
+def log_start(request):
+    client = own_client(request.user)
+    assignments = list(practice_selectors.current_assignments(client))
+    if len(assignments) == 1:
+        return redirect("portal_log", assignment_pk=assignments[0].pk)
+    return render(request, "portal/log_start.html", {"client": client,
+                                                     "assignments": assignments})
+
+
+@login_required
+def log_practice(request, assignment_pk):
+    client = own_client(request.user)
+    assignment = get_object_or_404(client.assignments.select_related("rung__plan"),
+                                   pk=assignment_pk)
+    rung = assignment.rung
+    safety = practice_services.current_safety(client)
+    draft = None
+    if request.method == "POST":
+        form = PracticeLogForm(request.POST, client=client, rung=rung, safety=safety)
+    else:
+        draft = practice_selectors.latest_draft(request.user, assignment.pk)
+        initial = {"idempotency_key": draft.key if draft else uuid.uuid4().hex}
+        form = PracticeLogForm(draft.data if draft else None, initial=initial, client=client,
+                               rung=rung, safety=safety)
+        if draft:
+            form.errors.clear()  # a restored draft is shown as it was, not judged yet
+        record(_actor(request), "view", client, object_type="portal_log_form")
+    if request.method == "POST" and form.is_valid():
+        try:
+            log, created = practice_services.submit_log(
+                _actor(request), client, rung, form.log_data(),
+                idempotency_key=form.cleaned_data["idempotency_key"], assignment=assignment,
+                source="portal")
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            if log.over_ceiling:
+                messages.warning(request, _("Your distress reached your ceiling. Here is your "
+                                            "plan for stopping safely."))
+                return redirect("portal_stop")
+            messages.success(request, _("Practice saved. Well done for facing it."))
+            return redirect("portal_today")
+    return render(request, "portal/log_form.html", {
+        "client": client, "assignment": assignment, "rung": rung, "form": form,
+        "values": rung.values.all(), "restored": draft is not None,
+    })
+
+
+@login_required
+@require_POST
+def save_draft(request):
+    """Autosave of the log form (htmx or fetch); answers 204 so nothing on the page changes."""
+    client = own_client(request.user)
+    try:
+        practice_services.save_draft(_actor(request), client, request.POST.get("idempotency_key"),
+                                     request.POST.dict())
+    except ValidationError:
+        return HttpResponse(status=400)
+    return HttpResponse(status=204)
+
+
+@login_required
+def stop(request):
+    """'I need to stop': POST records the early exit at once; GET shows the plan for stopping."""
+    client = own_client(request.user)
+    if request.method == "POST":
+        assignment = client.assignments.filter(pk=request.POST.get("assignment") or 0).first()
+        practice_services.record_stop(_actor(request), client, assignment)
+        return redirect("portal_stop")
+    record(_actor(request), "view", client, object_type="portal_stop")
+    return render(request, "portal/stop.html", {"client": client, **safety_context(client)})
+
+
+@login_required
+def journal(request):
+    client = own_client(request.user)
+    form = JournalForm(request.POST or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            practice_services.write_journal(_actor(request), client, form.cleaned_data["text"],
+                                            form.cleaned_data["value"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Saved to your journal."))
+            return redirect("portal_journal")
+    record(_actor(request), "view", client, object_type="portal_journal")
+    return render(request, "portal/journal.html", {
+        "client": client, "form": form,
+        "entries": client.journal.select_related("value")[:50],
+    })
+
+
+@login_required
+def check_in(request):
+    client = own_client(request.user)
+    settings = practice_services.check_in_settings(client.practice)
+    statements = list(client.value_statements.filter(archived_at__isnull=True)
+                      .order_by("rank", "id")[:3])
+    form = CheckInForm(request.POST or None, client=client, question=settings.risk_question,
+                       statements=statements, initial={"idempotency_key": uuid.uuid4().hex})
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry, _created = practice_services.submit_check_in(
+                _actor(request), client, form.check_in_data(),
+                idempotency_key=form.cleaned_data["idempotency_key"], source="portal")
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            if entry.risk:
+                return render(request, "portal/support_now.html",
+                              {"client": client, **safety_context(client)})
+            messages.success(request, _("Thank you for checking in."))
+            return redirect("portal_today")
+    record(_actor(request), "view", client, object_type="portal_check_in")
+    return render(request, "portal/check_in.html", {"client": client, "form": form})

@@ -1,0 +1,120 @@
+"""Client and support-person access: invitations, accounts, consent to share. All audited."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bravely.accounts.models import User, hash_token, new_token
+from bravely.audit.services import Actor, record
+from bravely.portal.models import ClientAccount, PortalInvitation, SupportPerson
+
+
+def _send_invitation(actor, client, kind, email, support=None) -> tuple[PortalInvitation, str]:
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {"email": _("Someone with this e-mail address already has an account.")}
+        )
+    raw = new_token()
+    invitation = PortalInvitation.objects.create(
+        kind=kind, client=client, support=support, email=email, token_hash=hash_token(raw),
+        invited_by=actor.user,
+        expires_at=timezone.now() + timedelta(days=settings.BRAVELY_INVITATION_DAYS),
+    )
+    link = settings.SITE_ROOT.rstrip("/") + reverse("portal_join", args=[raw])
+    send_mail(
+        _("Your invitation to Bravely"),
+        _("%(practice)s invited you to Bravely.\n\nSet your password here (the link works once "
+          "and expires in %(days)s days):\n%(link)s\n") % {
+            "practice": client.practice.name, "link": link,
+            "days": settings.BRAVELY_INVITATION_DAYS},
+        None, [email],
+    )
+    record(actor, "create", invitation, client=client, details={"kind": kind})
+    return invitation, raw
+
+
+@transaction.atomic
+def invite_client(actor: Actor, client, email: str) -> tuple[PortalInvitation, str]:
+    if client.is_archived:
+        raise ValidationError({"email": _("This client is archived.")})
+    if hasattr(client, "account"):
+        raise ValidationError({"email": _("This client already has portal access.")})
+    client.invitations.filter(kind="client", accepted_at__isnull=True,
+                              revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return _send_invitation(actor, client, PortalInvitation.Kind.CLIENT, email)
+
+
+@transaction.atomic
+def add_support_person(actor: Actor, client, *, name, relationship, email, shares,
+                       consent_note) -> SupportPerson:
+    if not shares:
+        raise ValidationError({"shares": _("Choose at least one thing the client shares.")})
+    if set(shares) - set(SupportPerson.Share.values):
+        raise ValidationError({"shares": _("Choose from the listed options.")})
+    if not consent_note.strip():
+        raise ValidationError(
+            {"consent_note": _("Record how the client consented to sharing.")}
+        )
+    support = SupportPerson(
+        client=client, name=name, relationship=relationship, email=email.strip().lower(),
+        shares=list(shares), consent_note=consent_note, recorded_by=actor.user,
+    )
+    support.full_clean()
+    support.save()
+    record(actor, "create", support, client=client, details={"shares": list(shares)})
+    _send_invitation(actor, client, PortalInvitation.Kind.SUPPORT, email, support=support)
+    return support
+
+
+@transaction.atomic
+def revoke_support(actor: Actor, support: SupportPerson) -> None:
+    if support.revoked_at is None:
+        support.revoked_at = timezone.now()
+        support.revoked_by = actor.user
+        support.save(update_fields=["revoked_at", "revoked_by"])
+        support.invitations.filter(accepted_at__isnull=True).update(revoked_at=timezone.now())
+        record(actor, "archive", support, client=support.client)
+
+
+def find_invitation(raw: str) -> PortalInvitation | None:
+    return (
+        PortalInvitation.objects.select_related("client__practice", "support")
+        .filter(token_hash=hash_token(raw)).first()
+    )
+
+
+@transaction.atomic
+def accept_invitation(raw: str, password: str, ip_address=None) -> User:
+    invitation = (
+        PortalInvitation.objects.select_for_update().select_related("client", "support")
+        .filter(token_hash=hash_token(raw)).first()
+    )
+    if invitation is None or not invitation.is_usable:
+        raise ValidationError(_("This invitation link has expired or was already used."))
+    if invitation.support and not invitation.support.is_active:
+        raise ValidationError(_("The client no longer shares with this person."))
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise ValidationError(_("An account with this e-mail address already exists."))
+    name = invitation.support.name if invitation.support else invitation.client.display_name
+    user = User(email=invitation.email, full_name=name)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    if invitation.kind == PortalInvitation.Kind.CLIENT:
+        ClientAccount.objects.create(client=invitation.client, user=user)
+    else:
+        invitation.support.user = user
+        invitation.support.save(update_fields=["user"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    record(Actor(user, ip_address), "update", invitation, client=invitation.client,
+           details={"accepted": True})
+    return user

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from bravely.portal import views
+
+urlpatterns = [
+    path("clients/<int:pk>/portal/", views.portal_access, name="portal_access"),
+    path("clients/<int:pk>/portal/supports/new/", views.support_new, name="support_new"),
+    path("clients/<int:pk>/portal/supports/<int:support_pk>/revoke/", views.support_revoke,
+         name="support_revoke"),
+    path("join/<str:token>/", views.join, name="portal_join"),
+]
+
+from bravely.portal import client_views  # noqa: E402
+
+urlpatterns += [
+    path("me/", client_views.today, name="portal_today"),
+    path("me/ladder/", client_views.ladder, name="portal_ladder"),
+    path("me/values/", client_views.values, name="portal_values"),
+    path("me/log/", client_views.log_start, name="portal_log_start"),
+    path("me/log/<int:assignment_pk>/", client_views.log_practice, name="portal_log"),
+    path("me/log/draft/", client_views.save_draft, name="portal_log_draft"),
+    path("me/stop/", client_views.stop, name="portal_stop"),
+    path("me/journal/", client_views.journal, name="portal_journal"),
+    path("me/check-in/", client_views.check_in, name="portal_check_in"),
+    path("support/", views.support_home, name="support_home"),
+    path("support/<int:support_pk>/", views.support_summary, name="support_summary"),
+]

@@ -1,0 +1,118 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bravely.audit.services import Actor, record
+from bravely.clients.selectors import get_client
+from bravely.portal import selectors, services
+from bravely.portal.forms import InviteClientForm, JoinForm, SupportPersonForm
+from bravely.practice import selectors as practice_selectors
+
+
+def _apply(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def portal_access(request, pk):
+    """The clinician's page for a client's portal access and support persons."""
+    client = get_client(request.user, pk, write=True)
+    invite_form = InviteClientForm(request.POST if "invite" in request.POST else None)
+    if invite_form.is_bound and invite_form.is_valid():
+        try:
+            services.invite_client(Actor.from_request(request), client,
+                                   invite_form.cleaned_data["email"])
+        except ValidationError as error:
+            _apply(invite_form, error)
+        else:
+            messages.success(request, _("Invitation sent. The link works once."))
+            return redirect("portal_access", pk=client.pk)
+    else:
+        record(Actor.from_request(request), "view", client, object_type="portal_access")
+    return render(request, "portal/access.html", {
+        "client": client, "invite_form": invite_form,
+        "account": getattr(client, "account", None),
+        "invitation": selectors.open_invitation(client),
+        "supports": selectors.supports_of(client),
+    })
+
+
+@login_required
+def support_new(request, pk):
+    client = get_client(request.user, pk, write=True)
+    form = SupportPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "client_consents"}
+        try:
+            services.add_support_person(Actor.from_request(request), client, **data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Support person added and invited."))
+            return redirect("portal_access", pk=client.pk)
+    return render(request, "portal/support_form.html", {"client": client, "form": form})
+
+
+@login_required
+@require_POST
+def support_revoke(request, pk, support_pk):
+    client = get_client(request.user, pk, write=True)
+    support = get_object_or_404(client.supports, pk=support_pk)
+    services.revoke_support(Actor.from_request(request), support)
+    messages.success(request, _("Sharing with %(name)s stopped.") % {"name": support.name})
+    return redirect("portal_access", pk=client.pk)
+
+
+def join(request, token):
+    invitation = services.find_invitation(token)
+    usable = invitation is not None and invitation.is_usable
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and usable and form.is_valid():
+        try:
+            user = services.accept_invitation(token, form.cleaned_data["password1"],
+                                              ip_address=request.META.get("REMOTE_ADDR"))
+        except ValidationError as error:
+            form.add_error("password1", error.messages)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("home")
+    return render(request, "portal/join.html", {"form": form,
+                                                "invitation": invitation if usable else None},
+                  status=200 if usable else 410)
+
+
+@login_required
+def support_home(request):
+    supports = list(selectors.active_supports(request.user))
+    if not supports:
+        raise Http404
+    if len(supports) == 1:
+        return redirect("support_summary", support_pk=supports[0].pk)
+    return render(request, "portal/support_home.html", {"supports": supports})
+
+
+@login_required
+def support_summary(request, support_pk):
+    """The read-only summary a client chose to share with this support person."""
+    support = get_object_or_404(selectors.active_supports(request.user), pk=support_pk)
+    client = support.client
+    record(Actor.from_request(request, via="portal"), "view", client,
+           object_type="support_summary", details={"shares": support.shares})
+    context = {"support": support, "client": client}
+    if "ladder" in support.shares:
+        context["plans"] = practice_selectors.active_plans(client)
+    if "values" in support.shares:
+        context["statements"] = client.value_statements.filter(
+            archived_at__isnull=True).order_by("rank", "id")
+    if "progress" in support.shares:
+        context["weeks"] = practice_selectors.practice_per_week(client)
+    return render(request, "portal/support_summary.html", context)

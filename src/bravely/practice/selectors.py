@@ -1,0 +1,86 @@
+"""Reads of between-session practice, for the portal (the client's own) and the care team."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from bravely.planning.models import ExposurePlan, HomeworkAssignment
+from bravely.practice.models import CheckIn, PracticeDraft, RiskAlert
+from bravely.practice.services import check_in_settings
+
+
+def week_start(now=None):
+    today = timezone.localdate(now)
+    return today - timedelta(days=today.weekday())
+
+
+def current_assignments(client, today=None):
+    """Homework in force today, with how many practices were logged this week."""
+    today = today or timezone.localdate()
+    monday = week_start()
+    return (
+        HomeworkAssignment.objects.filter(
+            client=client, status=HomeworkAssignment.Status.ACTIVE,
+            starts_on__lte=today, ends_on__gte=today,
+        )
+        .select_related("rung", "plan")
+        .annotate(done_this_week=Count("logs", filter=Q(logs__started_at__date__gte=monday)))
+        .order_by("rung__position", "id")
+    )
+
+
+def active_plans(client):
+    return (
+        ExposurePlan.objects.filter(client=client, status__in=["active", "draft", "paused"])
+        .prefetch_related("rungs__values")
+        .order_by("status", "-created_at")
+    )
+
+
+def check_in_due(client, now=None):
+    now = now or timezone.now()
+    last = CheckIn.objects.filter(client=client).order_by("-at").values_list("at", flat=True)[:1]
+    every = check_in_settings(client.practice).every_days
+    account = getattr(client, "account", None)
+    if account is not None and account.check_in_every_days:
+        every = account.check_in_every_days
+    return not last or last[0] + timedelta(days=every) <= now
+
+
+def latest_draft(user, assignment_id):
+    for draft in PracticeDraft.objects.filter(user=user).order_by("-updated_at")[:20]:
+        if str(draft.data.get("assignment")) == str(assignment_id):
+            return draft
+    return None
+
+
+def open_alerts(client):
+    return RiskAlert.objects.filter(client=client, closed_at__isnull=True).select_related(
+        "check_in", "log")
+
+
+def logs(client):
+    return client.practice_logs.select_related("rung", "entered_by").order_by("-started_at",
+                                                                               "-id")
+
+
+def practice_per_week(client, weeks: int = 8):
+    """How many practices were logged in each of the last weeks (no details: for supports)."""
+    start = week_start() - timedelta(weeks=weeks - 1)
+    dates = client.practice_logs.filter(started_at__date__gte=start).values_list(
+        "started_at", flat=True)
+    counts = {start + timedelta(weeks=i): 0 for i in range(weeks)}
+    for started in dates:
+        day = timezone.localdate(started)
+        counts[day - timedelta(days=day.weekday())] += 1
+    return sorted(counts.items())
+
+
+def loggable_rungs(client):
+    """Rungs a practice can be logged against: open plans only."""
+    from bravely.planning.models import Rung
+
+    return Rung.objects.filter(plan__client=client).exclude(
+        plan__status__in=["archived", "completed"]).exclude(status="skipped").select_related(
+        "plan").order_by("plan_id", "position")

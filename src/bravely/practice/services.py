@@ -1,0 +1,261 @@
+"""Writes for between-session practice. Each is one transaction, audited; risk is never dropped.
+
+Submissions carry an idempotency key: sending the same log or check-in twice (a double tap, a retry
+after a lost connection) returns the first one instead of creating a second.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bravely.audit.services import Actor, record
+from bravely.clients.models import ConsentRecord
+from bravely.clinical.scales import ClinicalInputError, DistressScale, validate_distress
+from bravely.planning.models import ExposurePlan, Rung
+from bravely.practice.models import (
+    CheckIn,
+    CheckInSettings,
+    JournalEntry,
+    PracticeDraft,
+    PracticeLog,
+    RiskAlert,
+    StopEvent,
+)
+
+LOG_FIELDS = (
+    "started_at", "duration_minutes", "distress_before", "distress_peak", "distress_after",
+    "likelihood_after", "feared_outcome_happened", "what_happened", "surprise",
+    "safety_behaviours_used", "stopped_early", "stopped_early_reason", "coping_used",
+    "body_sensations", "emotions", "catastrophic_prediction", "balanced_appraisal", "learned",
+    "value_reflection", "risk_flag",
+)
+
+
+def require_consent(client) -> None:
+    """Exposure practice needs consent in force; a withdrawal stops new practice and check-ins."""
+    last = client.consents.filter(kind=ConsentRecord.Kind.EXPOSURE).order_by("-version").first()
+    if last is None or last.decision != ConsentRecord.Decision.GIVEN:
+        raise ValidationError(_(
+            "Consent to exposure treatment is not in force for this client, so practice and "
+            "check-ins cannot be recorded. Talk with your clinician."))
+
+
+def current_safety(client):
+    return client.safety_versions.order_by("-version").first()
+
+
+def check_in_settings(practice) -> CheckInSettings:
+    settings, _created = CheckInSettings.objects.get_or_create(practice=practice)
+    return settings
+
+
+def _scale(client) -> DistressScale:
+    return DistressScale(client.distress_scale)
+
+
+def _distress(client, data: dict, field: str) -> None:
+    try:
+        validate_distress(_scale(client), data.get(field), field)
+    except ClinicalInputError as error:
+        raise ValidationError({field: _("Use a whole number from 0 to %(max)s.") % {
+            "max": client.scale_max}}) from error
+
+
+def validate_log(client, rung: Rung, data: dict) -> None:
+    """Field-level checks shared by the portal, the session form and the API."""
+    if rung.plan.client_id != client.pk:
+        raise ValidationError({"rung": _("Choose a rung from this client's ladder.")})
+    if rung.plan.status in (ExposurePlan.Status.ARCHIVED, ExposurePlan.Status.COMPLETED):
+        raise ValidationError({"rung": _("This rung's plan is closed; practice cannot be "
+                                         "logged against it.")})
+    for field in ("distress_before", "distress_peak", "distress_after"):
+        _distress(client, data, field)
+    duration = data.get("duration_minutes")
+    if not isinstance(duration, int) or not 1 <= duration <= 1440:
+        raise ValidationError({"duration_minutes": _(
+            "Enter how long the practice took, from 1 minute to 1440 (a day).")})
+    started = data.get("started_at")
+    if started is None or started > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"started_at": _("Enter when you started; it cannot be in the "
+                                               "future.")})
+    peak = data["distress_peak"]
+    if (peak < data["distress_before"] or peak < data["distress_after"]) and not data.get(
+        "peak_confirmed"
+    ):
+        raise ValidationError({"distress_peak": _(
+            "The peak is lower than the distress before or after. That can happen: tick "
+            "'Yes, that is right' to keep it, or correct the numbers.")})
+    if data.get("stopped_early") and not (data.get("stopped_early_reason") or "").strip():
+        raise ValidationError({"stopped_early_reason": _("Say briefly why you stopped.")})
+
+
+def _raise_alert(actor: Actor, client, *, check_in=None, log=None) -> RiskAlert:
+    alert = RiskAlert.objects.create(
+        client=client, source="check_in" if check_in else "log", check_in=check_in, log=log)
+    record(actor, "create", alert, client=client, details={"source": alert.source})
+    transaction.on_commit(lambda: notify_care_team(alert))
+    return alert
+
+
+def notify_care_team(alert: RiskAlert) -> None:
+    """E-mail the care team. No clinical detail leaves Bravely: the link leads to it."""
+    from django.conf import settings
+
+    emails = list(alert.client.care_team.filter(is_active=True).values_list("email", flat=True))
+    if emails:
+        link = settings.SITE_ROOT.rstrip("/") + reverse("client_detail", args=[alert.client_id])
+        send_mail(_("Bravely: a risk signal needs follow-up"),
+                  _("A client on your care team answered yes to the risk question. Open "
+                    "Bravely to follow up:\n%(link)s\n") % {"link": link}, None, emails)
+
+
+def _refresh_pacing(client) -> None:
+    from django.apps import apps
+
+    if not apps.is_installed("bravely.pacing"):  # TEMPORARY until the pacing app lands
+        return
+    from bravely.pacing.services import refresh_recommendations
+
+    refresh_recommendations(client)
+
+
+@transaction.atomic
+def submit_log(actor: Actor, client, rung: Rung, data: dict, *, idempotency_key: str,
+               assignment=None, source: str = "portal") -> tuple[PracticeLog, bool]:
+    """Store one practice. Returns (log, created); a repeated key returns the first log."""
+    key = (idempotency_key or "").strip()[:64]
+    if not key:
+        raise ValidationError({"idempotency_key": _("A submission key is required.")})
+    existing = PracticeLog.objects.filter(client=client, idempotency_key=key).first()
+    if existing is not None:
+        return existing, False
+    require_consent(client)
+    validate_log(client, rung, data)
+    if assignment is not None and (assignment.client_id != client.pk
+                                   or assignment.rung_id != rung.pk):
+        raise ValidationError({"assignment": _("This assignment is for another rung.")})
+    safety = current_safety(client)
+    ceilings = [c for c in (rung.own_ceiling, getattr(safety, "distress_ceiling", None))
+                if c is not None]
+    behaviours = data.get("safety_behaviours_used") or []
+    log = PracticeLog(
+        client=client, plan=rung.plan, rung=rung, assignment=assignment, entered_by=actor.user,
+        source=source, idempotency_key=key, scale=client.distress_scale,
+        ceiling=min(ceilings) if ceilings else None, feared_outcome=rung.feared_outcome,
+        likelihood_before=rung.feared_likelihood,
+        **{f: data[f] for f in LOG_FIELDS if f in data and data[f] is not None},
+    )
+    log.safety_behaviours_used = [str(b)[:200] for b in behaviours][:30]
+    log.full_clean(exclude=["safety_behaviours_used", "coping_used"])
+    try:
+        with transaction.atomic():
+            log.save()
+    except IntegrityError:
+        return PracticeLog.objects.get(client=client, idempotency_key=key), False
+    record(actor, "create", log, client=client,
+           details={"rung": rung.pk, "peak": log.distress_peak, "over_ceiling": log.over_ceiling,
+                    "stopped_early": log.stopped_early})
+    if log.risk_flag:
+        _raise_alert(actor, client, log=log)
+    PracticeDraft.objects.filter(user=actor.user, key=key).delete()
+    client.last_activity_at = timezone.now()
+    client.save(update_fields=["last_activity_at"])
+    _refresh_pacing(client)
+    return log, True
+
+
+@transaction.atomic
+def record_stop(actor: Actor, client, assignment=None, reason: str = "button") -> StopEvent:
+    event = StopEvent.objects.create(client=client, user=actor.user, assignment=assignment,
+                                     reason=reason[:16])
+    record(actor, "create", event, client=client, details={"reason": event.reason})
+    return event
+
+
+@transaction.atomic
+def save_draft(actor: Actor, client, key: str, data: dict) -> PracticeDraft:
+    key = (key or "").strip()[:64]
+    if not key:
+        raise ValidationError({"key": _("A draft key is required.")})
+    clean = {str(k)[:64]: str(v)[:5000] for k, v in list(data.items())[:60]
+             if k not in ("csrfmiddlewaretoken",)}
+    draft, _created = PracticeDraft.objects.update_or_create(
+        user=actor.user, key=key, defaults={"client": client, "data": clean})
+    return draft
+
+
+@transaction.atomic
+def submit_check_in(actor: Actor, client, data: dict, *, idempotency_key: str,
+                    source: str = "portal") -> tuple[CheckIn, bool]:
+    key = (idempotency_key or "").strip()[:64]
+    if not key:
+        raise ValidationError({"idempotency_key": _("A submission key is required.")})
+    existing = CheckIn.objects.filter(client=client, idempotency_key=key).first()
+    if existing is not None:
+        return existing, False
+    if data.get("risk") is None:
+        raise ValidationError({"risk": _("Please answer this question.")})
+    if data.get("tolerable_distress") is not None:
+        _distress(client, data, "tolerable_distress")
+    statements = {s.pk: s for s in client.value_statements.filter(archived_at__isnull=True)}
+    ratings = []
+    for item in data.get("value_ratings") or []:
+        statement = statements.get(item.get("statement_id"))
+        rating = item.get("rating")
+        if statement is None:
+            raise ValidationError({"value_ratings": _("Rate only your own values.")})
+        if not isinstance(rating, int) or not 0 <= rating <= 10:
+            raise ValidationError({"value_ratings": _("Rate each value from 0 to 10.")})
+        ratings.append({"statement_id": statement.pk, "text": statement.text, "rating": rating})
+    settings = check_in_settings(client.practice)
+    risk = bool(data["risk"])
+    if not risk:
+        # A positive answer is always kept, even without consent; anything else needs it.
+        require_consent(client)
+    check_in = CheckIn(
+        client=client, entered_by=actor.user, source=source, idempotency_key=key,
+        scale=client.distress_scale, tolerable_distress=data.get("tolerable_distress"),
+        risk_question=settings.risk_question, risk=risk, value_ratings=ratings,
+        note=(data.get("note") or "")[:2000],
+    )
+    check_in.full_clean(exclude=["value_ratings"])
+    check_in.save()
+    record(actor, "create", check_in, client=client, details={"risk": risk})
+    if risk:
+        _raise_alert(actor, client, check_in=check_in)
+    client.last_activity_at = timezone.now()
+    client.save(update_fields=["last_activity_at"])
+    _refresh_pacing(client)
+    return check_in, True
+
+
+@transaction.atomic
+def close_risk_alert(actor: Actor, alert: RiskAlert, note: str) -> RiskAlert:
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Write what was done before closing a risk alert.")})
+    if alert.closed_at is not None:
+        raise ValidationError({"note": _("This alert is already closed.")})
+    alert.closed_at = timezone.now()
+    alert.closed_by = actor.user
+    alert.note = note.strip()
+    alert.full_clean()
+    alert.save()
+    record(actor, "decide", alert, client=alert.client, details={"closed": True})
+    return alert
+
+
+@transaction.atomic
+def write_journal(actor: Actor, client, text: str, value=None) -> JournalEntry:
+    if value is not None and value.client_id != client.pk:
+        raise ValidationError({"value": _("Choose one of your own values.")})
+    entry = JournalEntry(client=client, author=actor.user, text=(text or "").strip(),
+                         value=value)
+    entry.full_clean()
+    entry.save()
+    record(actor, "create", entry, client=client)
+    return entry

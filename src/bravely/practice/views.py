@@ -1,0 +1,88 @@
+"""The care team's view of between-session practice."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from bravely.audit.services import Actor, record
+from bravely.clients.selectors import can_edit, get_client
+from bravely.core.pagination import paginate
+from bravely.practice import selectors, services
+from bravely.practice.forms import CloseAlertForm, PracticeLogForm
+
+
+def _form_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def client_practice(request, pk):
+    client = get_client(request.user, pk)
+    page = paginate(request, selectors.logs(client))
+    record(Actor.from_request(request), "view", client, object_type="practice_logs",
+           details={"log_ids": [log.pk for log in page]})
+    return render(request, "practice/client_practice.html", {
+        "client": client, "page": page, "querystring": "",
+        "alerts": selectors.open_alerts(client),
+        "check_ins": client.check_ins.select_related("entered_by")[:10],
+        "journal": client.journal.select_related("value")[:10],
+        "stops": client.stop_events.select_related("assignment__rung")[:10],
+        "can_edit": can_edit(request.user, client),
+        "rungs": selectors.loggable_rungs(client),
+    })
+
+
+@login_required
+def log_detail(request, pk, log_pk):
+    client = get_client(request.user, pk)
+    log = get_object_or_404(selectors.logs(client), pk=log_pk)
+    record(Actor.from_request(request), "view", log, client=client)
+    return render(request, "practice/log_detail.html", {"client": client, "log": log})
+
+
+@login_required
+def log_in_session(request, pk, rung_pk):
+    """The clinician records a practice done in session, with the same form as the client."""
+    client = get_client(request.user, pk, write=True)
+    rung = get_object_or_404(selectors.loggable_rungs(client), pk=rung_pk)
+    safety = services.current_safety(client)
+    form = PracticeLogForm(request.POST or None, client=client, rung=rung, safety=safety,
+                           initial={"idempotency_key": uuid.uuid4().hex})
+    if request.method == "POST" and form.is_valid():
+        try:
+            log, _created = services.submit_log(
+                Actor.from_request(request), client, rung, form.log_data(),
+                idempotency_key=form.cleaned_data["idempotency_key"], source="session")
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Practice recorded."))
+            return redirect("log_detail", pk=client.pk, log_pk=log.pk)
+    return render(request, "practice/log_in_session.html",
+                  {"client": client, "rung": rung, "form": form})
+
+
+@login_required
+def close_alert(request, pk, alert_pk):
+    client = get_client(request.user, pk, write=True)
+    alert = get_object_or_404(client.risk_alerts, pk=alert_pk)
+    form = CloseAlertForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.close_risk_alert(Actor.from_request(request), alert,
+                                      form.cleaned_data["note"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Risk alert closed; your note is kept."))
+            return redirect("client_practice", pk=client.pk)
+    return render(request, "practice/close_alert.html",
+                  {"client": client, "alert": alert, "form": form})

@@ -1,0 +1,51 @@
+from bravely.practice.models import JournalEntry
+
+
+def test_today_lists_current_homework_and_progress(portal, planned):
+    page = portal.get("/me/").content.decode()
+    assert "Say hello to a colleague" in page and "0 of 3 practices this week" in page
+    assert "check-in is due" in page
+
+
+def test_my_ladder_shows_rungs_with_the_values_they_serve(portal, planned):
+    page = portal.get("/me/ladder/").content.decode()
+    assert page.count("Be there for my friends") == 3
+    assert "Join a lunch table" in page
+
+
+def test_my_values_in_the_clients_words(portal, planned):
+    assert "Be there for my friends" in portal.get("/me/values/").content.decode()
+
+
+def test_journal_entry_about_a_value(portal, planned):
+    portal.post("/me/journal/", {"text": "Felt closer to Ana", "value": planned.statement.pk})
+    entry = JournalEntry.objects.get()
+    assert entry.value == planned.statement and entry.client == planned.client
+    assert "Felt closer to Ana" in portal.get("/me/journal/").content.decode()
+
+
+def test_journal_refuses_empty_text_and_foreign_values(portal, planned):
+    page = portal.post("/me/journal/", {"text": ""})
+    assert "text" in page.context["form"].errors
+    page = portal.post("/me/journal/", {"text": "x", "value": planned.statement.pk + 99})
+    assert "value" in page.context["form"].errors
+    assert not JournalEntry.objects.exists()
+
+
+def test_staff_never_reach_portal_pages_and_clients_never_reach_staff_pages(
+        portal, planned, alice):
+    from django.test import Client as HttpClient
+
+    assert portal.get("/clients/").status_code == 404
+    assert portal.get(f"/clients/{planned.client.pk}/").status_code == 404
+    assert portal.get("/settings/api-tokens/").status_code == 404
+    staff = HttpClient()
+    staff.force_login(alice)
+    assert staff.get("/me/").status_code == 404
+
+
+def test_archived_client_loses_portal_access(portal, planned, actor):
+    from bravely.clients.services import archive_client
+
+    archive_client(actor, planned.client, "discharged")
+    assert portal.get("/me/").status_code == 404
