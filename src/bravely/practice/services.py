@@ -135,6 +135,9 @@ def submit_log(actor: Actor, client, rung: Rung, data: dict, *, idempotency_key:
     if existing is not None:
         return existing, False
     require_consent(client)
+    started = data.get("started_at")
+    if started is not None and timezone.is_naive(started):
+        data = {**data, "started_at": timezone.make_aware(started)}
     validate_log(client, rung, data)
     if assignment is not None and (assignment.client_id != client.pk
                                    or assignment.rung_id != rung.pk):
