@@ -149,3 +149,60 @@ def portal(jordan):
     http = HttpClient()
     http.force_login(jordan)
     return http
+
+
+# Browser tests: Playwright for Python driving Debian's Chromium against a live server. Browser
+# downloads are not possible here, so Playwright launches /usr/bin/chromium. Without it the tests
+# skip locally and fail in CI (CI=true), where .ci/run installs it first. One browser per run.
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if {"browser", "page", "phone"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    import os
+
+    from tests.browser_support import ARGS, CHROMIUM
+
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; CI must run the browser tests.")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are
+    # still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            yield browser
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def _new_page(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server.url, **options)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context, page = _new_page(browser, live_server, viewport={"width": 1280, "height": 900})
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context, page = _new_page(browser, live_server, viewport={"width": 360, "height": 740},
+                              is_mobile=True, has_touch=True)
+    yield page
+    context.close()

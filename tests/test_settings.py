@@ -15,7 +15,8 @@ from bravely.settings import database_from_url
 # Variables that would change what a production subprocess sees.
 INHERITED_OUT = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "BRAVELY_DEMO", "BRAVELY_HTTPS",
                  "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD",
-                 "BRAVELY_BEHIND_PROXY", "BRAVELY_DATA_DIR", "DJANGO_SETTINGS_MODULE")
+                 "BRAVELY_BEHIND_PROXY", "BRAVELY_DATA_DIR", "DJANGO_SETTINGS_MODULE",
+                 "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 def production_env(tmp_path, **extra) -> dict:

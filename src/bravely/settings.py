@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "bravely.planning",
     "bravely.portal",
     "bravely.practice",
+    "bravely.pacing",
 ]
 
 MIDDLEWARE = [

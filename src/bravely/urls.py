@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("bravely.planning.urls")),
     path("", include("bravely.portal.urls")),
     path("", include("bravely.practice.urls")),
+    path("", include("bravely.pacing.urls")),
     path("api/v1/", api.urls),
 ]

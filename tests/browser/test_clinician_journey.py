@@ -4,7 +4,7 @@ from bravely.audit.models import AuditEvent
 from bravely.audit.services import verify_chain
 from bravely.clients.models import Client
 from bravely.core.demo import DEMO_PASSWORD, load_demo
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser_support import assert_accessible, sign_in
 
 
 def test_demo_clinician_signs_in_opens_caseload_and_client(page, transactional_db):

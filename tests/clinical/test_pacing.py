@@ -87,6 +87,18 @@ VIGNETTES = [
         id="expectancy violated but peak over ceiling -> no advance",
     ),
     pytest.param(
+        IL, ladder(), (), [violated(1, 3), violated(2, 1, peak=80)], [],
+        [("pause_and_reframe", "r2"), ("split_rung", "r2")],
+        {("pause_and_reframe", "r2"): ((2,), ())},
+        id="peak exactly at the ceiling counts: the ceiling is where practice stops",
+    ),
+    pytest.param(
+        IL, ladder(), (), [violated(1, 3), violated(2, 1, peak=79)], [],
+        [("advance", "r2"), ("add_variability", "r2")],
+        {("advance", "r2"): ((1, 2), ())},
+        id="peak one below the ceiling may advance",
+    ),
+    pytest.param(
         IL, ladder(r2={"own_ceiling": 50}), (), [log(1, 1, peak=60)], [],
         [("pause_and_reframe", "r2"), ("split_rung", "r2")],
         {("pause_and_reframe", "r2"): ((1,), ())},

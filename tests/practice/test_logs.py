@@ -132,8 +132,15 @@ def test_archived_plan_cannot_be_logged(portal, url, planned):
     planned.plan.status = "archived"
     planned.plan.save()
     response = portal.post(url, log_form())
-    assert "closed" in response.content.decode()
+    assert "archived" in response.content.decode()
     assert not PracticeLog.objects.exists()
+
+
+def test_a_completed_plan_still_takes_maintenance_practice(portal, url, planned):
+    planned.plan.status = "completed"
+    planned.plan.save()
+    assert portal.post(url, log_form()).status_code == 302
+    assert PracticeLog.objects.count() == 1
 
 
 def test_withdrawn_consent_stops_new_logs_with_a_clear_message(portal, url, planned, actor):

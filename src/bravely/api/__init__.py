@@ -48,8 +48,9 @@ def django_validation_error(request, exc: ValidationError):
     return api.create_response(request, {"detail": detail}, status=422)
 
 
-from bravely.api import clients, planning, practice  # noqa: E402
+from bravely.api import clients, pacing, planning, practice  # noqa: E402
 
 api.add_router("/clients", clients.router, tags=["clients"])
 api.add_router("", planning.router, tags=["planning"])
 api.add_router("", practice.router, tags=["practice"])
+api.add_router("", pacing.router, tags=["pacing"])

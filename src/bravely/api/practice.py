@@ -155,7 +155,8 @@ def create_log(request, client_id: int, payload: LogIn,
     client = get_client(request.user, client_id, write=True)
     rung = selectors.loggable_rungs(client).filter(pk=payload.rung_id).first()
     if rung is None:
-        raise ValidationError({"rung_id": _("Choose an open rung of this client's ladder.")})
+        raise ValidationError({"rung_id": _("Choose a rung of this client's ladder (not of an "
+                                             "archived plan).")})
     assignment = None
     if payload.assignment_id is not None:
         assignment = client.assignments.filter(pk=payload.assignment_id).first()

@@ -437,26 +437,29 @@ def _neighbour(ctx: _Context, rung: RungInput, up: bool) -> RungInput | None:
 
 
 def _over_limit(ctx: _Context, rung: RungInput, logs) -> list[Recommendation]:
-    """Latest log over the ceiling or ended early: pause, split, maybe step back."""
+    """Latest log at or over the ceiling, or ended early: pause, split, maybe step back.
+
+    The ceiling is the level at which a practice is stopped (the safety parameters), so reaching
+    it counts, as it does on the client's stop screen."""
     p = ctx.policy
     ceiling = rung.own_ceiling if rung.own_ceiling is not None else ctx.plan.ceiling
 
     def over(log: LogInput) -> bool:
-        return log.stopped_early or (ceiling is not None and log.peak > ceiling)
+        return log.stopped_early or (ceiling is not None and log.peak >= ceiling)
 
     latest = logs[-1]
     if not over(latest):
         return []
-    above = ceiling is not None and latest.peak > ceiling
+    above = ceiling is not None and latest.peak >= ceiling
     reason = {  # one whole sentence per case, so each is one message to translate
-        (True, False): _("In the latest practice on this rung distress peaked at {peak}, above "
-                         "the ceiling of {ceiling}. Pause, reframe the feared prediction with "
-                         "the client, and agree the pace again before the next practice."),
+        (True, False): _("In the latest practice on this rung distress peaked at {peak}, at or "
+                         "above the ceiling of {ceiling}. Pause, reframe the feared prediction "
+                         "with the client, and agree the pace again before the next practice."),
         (False, True): _("The latest practice on this rung ended early. Pause, reframe the "
                          "feared prediction with the client, and agree the pace again before "
                          "the next practice."),
         (True, True): _("The latest practice on this rung ended early, and distress peaked at "
-                        "{peak}, above the ceiling of {ceiling}. Pause, reframe the feared "
+                        "{peak}, at or above the ceiling of {ceiling}. Pause, reframe the feared "
                         "prediction with the client, and agree the pace again before the next "
                         "practice."),
     }[above, latest.stopped_early]
@@ -475,7 +478,7 @@ def _over_limit(ctx: _Context, rung: RungInput, logs) -> list[Recommendation]:
         lower = _neighbour(ctx, rung, up=False)
         recs.append(_rec(
             Kind.STEP_BACK, rung,
-            _("In {count} of the last {window} practices on this rung distress went over the "
+            _("In {count} of the last {window} practices on this rung distress reached the "
               "ceiling or the practice ended early. Consider stepping back to an easier rung "
               "for now."),
             {"count": len(hits), "window": len(logs[-p.step_back_window:]),

@@ -8,6 +8,7 @@ from importlib import import_module
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bravely.accounts.models import Membership, Practice, Role, User
 from bravely.audit.services import Actor
@@ -41,7 +42,7 @@ CLIENTS = [
 ]
 
 # Each later part of Bravely adds its demo data in a module with `load(practice, users)`.
-DEMO_MODULES = ["bravely.planning.demo"]
+DEMO_MODULES = ["bravely.planning.demo", "bravely.practice.demo", "bravely.pacing.demo"]
 
 
 @transaction.atomic
@@ -84,4 +85,12 @@ def load_demo() -> list[tuple[str, str, str]]:
         )
     for path in DEMO_MODULES:
         import_module(path).load(practice, users)
-    return [(email, name, Role(role).label) for email, name, role in STAFF]
+    from bravely.portal.models import ClientAccount, SupportPerson
+
+    logins = [(email, name, str(Role(role).label)) for email, name, role in STAFF]
+    for account in ClientAccount.objects.filter(client__practice=practice).select_related("user"):
+        logins.append((account.user.email, account.user.full_name, str(_("Client"))))
+    for support in SupportPerson.objects.filter(client__practice=practice, user__isnull=False,
+                                                revoked_at__isnull=True).select_related("user"):
+        logins.append((support.user.email, support.user.full_name, str(_("Support person"))))
+    return logins

@@ -78,9 +78,10 @@ def practice_per_week(client, weeks: int = 8):
 
 
 def loggable_rungs(client):
-    """Rungs a practice can be logged against: open plans only."""
+    """Rungs a practice can be logged against: any plan not archived (a completed ladder still
+    takes maintenance practice)."""
     from bravely.planning.models import Rung
 
     return Rung.objects.filter(plan__client=client).exclude(
-        plan__status__in=["archived", "completed"]).exclude(status="skipped").select_related(
+        plan__status="archived").exclude(status="skipped").select_related(
         "plan").order_by("plan_id", "position")

@@ -70,8 +70,8 @@ def validate_log(client, rung: Rung, data: dict) -> None:
     """Field-level checks shared by the portal, the session form and the API."""
     if rung.plan.client_id != client.pk:
         raise ValidationError({"rung": _("Choose a rung from this client's ladder.")})
-    if rung.plan.status in (ExposurePlan.Status.ARCHIVED, ExposurePlan.Status.COMPLETED):
-        raise ValidationError({"rung": _("This rung's plan is closed; practice cannot be "
+    if rung.plan.status == ExposurePlan.Status.ARCHIVED:
+        raise ValidationError({"rung": _("This rung's plan is archived; practice cannot be "
                                          "logged against it.")})
     for field in ("distress_before", "distress_peak", "distress_after"):
         _distress(client, data, field)
@@ -115,10 +115,6 @@ def notify_care_team(alert: RiskAlert) -> None:
 
 
 def _refresh_pacing(client) -> None:
-    from django.apps import apps
-
-    if not apps.is_installed("bravely.pacing"):  # TEMPORARY until the pacing app lands
-        return
     from bravely.pacing.services import refresh_recommendations
 
     refresh_recommendations(client)

@@ -1,0 +1,15 @@
+"""`{% load pacing_tags %}{% pacing_summary client %}`: a short section for the client's page."""
+
+from django import template
+
+from bravely.pacing.models import Kind, Recommendation
+
+register = template.Library()
+
+
+@register.inclusion_tag("pacing/_client_summary.html")
+def pacing_summary(client):
+    kinds = list(Recommendation.objects.filter(
+        client=client, status=Recommendation.Status.OPEN).values_list("kind", flat=True))
+    return {"client": client, "open": len(kinds),
+            "crisis": sum(1 for k in kinds if k == Kind.CRISIS_FOLLOW_UP)}
