@@ -56,13 +56,13 @@ class ClientPage(Schema):
 
 def _no_future(value: date | None) -> date | None:
     if value is not None and value > timezone.localdate():
-        raise ValueError("The date of birth cannot be in the future.")
+        raise ValueError(_("The date of birth cannot be in the future."))
     return value
 
 
 def _no_nul_characters(value: str | None) -> str | None:
     if value is not None and "\x00" in value:
-        raise ValueError("Null characters are not allowed.")
+        raise ValueError(_("Null characters are not allowed."))
     return value
 
 
@@ -70,7 +70,7 @@ def _not_blank(value: str | None) -> str | None:
     if value is not None:
         value = value.strip()
         if not value:
-            raise ValueError("The display name cannot be blank.")
+            raise ValueError(_("The display name cannot be blank."))
     return value
 
 

@@ -77,7 +77,7 @@ class RecommendationPage(Schema):
 
 def _no_nul(value: str) -> str:
     if "\x00" in value:
-        raise ValueError("Null characters are not allowed.")
+        raise ValueError(_("Null characters are not allowed."))
     return value
 
 
