@@ -21,6 +21,7 @@ from bravely.accounts.models import Invitation
 from bravely.accounts.selectors import membership_of
 from bravely.audit.services import Actor, record
 from bravely.clients.models import ConsentItem
+from bravely.core.forms import add_service_errors
 
 
 def _admin(request):
@@ -29,14 +30,6 @@ def _admin(request):
     if membership is None or membership.role != "admin":
         raise Http404
     return membership
-
-
-def _form_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -64,7 +57,7 @@ def member_edit(request, pk):
                 is_active=form.cleaned_data["is_active"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Membership updated."))
             return redirect("practice_members")
@@ -82,7 +75,7 @@ def invite(request):
                 form.cleaned_data["email"], form.cleaned_data["role"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {
                 "email": invitation.email})
@@ -131,7 +124,7 @@ def practice_settings(request):
             services.update_practice(Actor.from_request(request), membership.practice,
                                      {f: form.cleaned_data[f] for f in form.changed_data})
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Practice settings saved."))
             return redirect("practice_settings")
@@ -180,7 +173,7 @@ def api_tokens(request):
             _token, raw = services.create_api_token(Actor.from_request(request),
                                                     form.cleaned_data["name"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             form = ApiTokenForm()
     tokens = request.user.api_tokens.all()

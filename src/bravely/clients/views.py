@@ -11,6 +11,7 @@ from bravely.audit.services import Actor, record
 from bravely.clients import selectors, services
 from bravely.clients.forms import ArchiveForm, ClientForm, ConsentForm
 from bravely.clients.models import Client
+from bravely.core.forms import add_service_errors
 from bravely.core.pagination import paginate
 
 
@@ -19,11 +20,6 @@ def _staff(request):
     if membership is None:
         raise Http404
     return membership
-
-
-def _apply_errors(form, error: ValidationError):
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -75,7 +71,7 @@ def client_new(request):
                 care_team=form.cleaned_data["care_team"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Client record created."))
             if selectors.visible_clients(request.user).filter(pk=client.pk).exists():
@@ -95,7 +91,7 @@ def client_edit(request, pk):
             services.update_client(Actor.from_request(request), fresh, data,
                                    care_team=form.cleaned_data["care_team"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             if selectors.visible_clients(request.user).filter(pk=client.pk).exists():
@@ -113,7 +109,7 @@ def client_archive(request, pk):
             services.archive_client(Actor.from_request(request), client,
                                     form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Client archived. The record is kept and can be restored."))
             return redirect("client_detail", pk=client.pk)
@@ -142,7 +138,7 @@ def consent_new(request, pk):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Consent recorded."))
             return redirect("client_detail", pk=client.pk)

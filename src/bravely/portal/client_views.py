@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bravely.audit.services import Actor, record
+from bravely.core.forms import add_service_errors
 from bravely.planning.services import crisis_resources_for, skill_label
 from bravely.portal.selectors import own_client
 from bravely.practice import selectors as practice_selectors
@@ -20,14 +21,6 @@ from bravely.practice.forms import CheckInForm, JournalForm, PracticeLogForm
 
 def _actor(request):
     return Actor.from_request(request, via="portal")
-
-
-def _form_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def safety_context(client):
@@ -106,7 +99,7 @@ def log_practice(request, assignment_pk):
                 idempotency_key=form.cleaned_data["idempotency_key"], assignment=assignment,
                 source="portal")
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             if log.over_ceiling:
                 messages.warning(request, _("Your distress reached your ceiling. Here is your "
@@ -154,7 +147,7 @@ def journal(request):
             practice_services.write_journal(_actor(request), client, form.cleaned_data["text"],
                                             form.cleaned_data["value"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved to your journal."))
             return redirect("portal_journal")
@@ -179,7 +172,7 @@ def check_in(request):
                 _actor(request), client, form.check_in_data(),
                 idempotency_key=form.cleaned_data["idempotency_key"], source="portal")
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             if entry.risk:
                 return render(request, "portal/support_now.html",

@@ -9,17 +9,10 @@ from django.views.decorators.http import require_POST
 
 from bravely.audit.services import Actor, record
 from bravely.clients.selectors import get_client
+from bravely.core.forms import add_service_errors
 from bravely.portal import selectors, services
 from bravely.portal.forms import InviteClientForm, JoinForm, SupportPersonForm
 from bravely.practice import selectors as practice_selectors
-
-
-def _apply(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -32,7 +25,7 @@ def portal_access(request, pk):
             services.invite_client(Actor.from_request(request), client,
                                    invite_form.cleaned_data["email"])
         except ValidationError as error:
-            _apply(invite_form, error)
+            add_service_errors(invite_form, error)
         else:
             messages.success(request, _("Invitation sent. The link works once."))
             return redirect("portal_access", pk=client.pk)
@@ -55,7 +48,7 @@ def support_new(request, pk):
         try:
             services.add_support_person(Actor.from_request(request), client, **data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Support person added and invited."))
             return redirect("portal_access", pk=client.pk)

@@ -10,17 +10,10 @@ from django.utils.translation import gettext as _
 
 from bravely.audit.services import Actor, record
 from bravely.clients.selectors import can_edit, get_client
+from bravely.core.forms import add_service_errors
 from bravely.core.pagination import paginate
 from bravely.practice import selectors, services
 from bravely.practice.forms import CloseAlertForm, PracticeLogForm
-
-
-def _form_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -62,7 +55,7 @@ def log_in_session(request, pk, rung_pk):
                 Actor.from_request(request), client, rung, form.log_data(),
                 idempotency_key=form.cleaned_data["idempotency_key"], source="session")
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Practice recorded."))
             return redirect("log_detail", pk=client.pk, log_pk=log.pk)
@@ -80,7 +73,7 @@ def close_alert(request, pk, alert_pk):
             services.close_risk_alert(Actor.from_request(request), alert,
                                       form.cleaned_data["note"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Risk alert closed; your note is kept."))
             return redirect("client_practice", pk=client.pk)
