@@ -28,8 +28,8 @@ def test_crisis_follow_up_comes_first_marked_with_its_evidence(planned, practise
     assert html[first_card:].startswith(f'aria-labelledby="rec-{crisis.pk}-h"')
     assert '<article class="panel crisis"' in html
     assert "Risk was signalled in the last 14 days" in html
-    assert "In the latest practice on this rung distress peaked at 85, at or above the ceiling of 70." \
-        in html
+    assert ("In the latest practice on this rung distress peaked at 85, at or above the ceiling "
+            "of 70.") in html
     assert log.started_at.strftime("%Y-%m-%d") in html
     assert "<strong>85</strong>" in html  # the peak of the log cited
     assert "distress ceiling" in html  # the threshold, labelled
