@@ -92,3 +92,27 @@ def test_a_draft_survives_a_closed_tab(phone, transactional_db):
     phone.goto(url)
     expect(phone.get_by_label("What actually happened?")).to_have_value(
         "Half way through writing this")
+
+
+def test_every_portal_page_is_accessible_and_fits_320_px(browser, live_server, transactional_db):
+    load_demo()
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640},
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    sign_in(page, "jordan.reyes@riverside.example", DEMO_PASSWORD)
+    jordan = Client.objects.get(display_name="Jordan Reyes")
+    assignment = jordan.assignments.filter(status="active").first()
+    for path in ("/me/", "/me/ladder/", "/me/values/", "/me/values/rate/", "/me/values/new/",
+                 "/me/safety/", f"/me/log/{assignment.pk}/", "/me/journal/", "/me/check-in/",
+                 "/me/stop/"):
+        page.goto(path)
+        assert_accessible(page)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{path} scrolls sideways at 320 px ({width}px)"
+    context.close()
+    support = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640})
+    page = support.new_page()
+    sign_in(page, "ana.reyes@riverside.example", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="What Jordan Reyes shares with you")).to_be_visible()
+    assert_accessible(page)
+    support.close()

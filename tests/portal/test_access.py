@@ -25,6 +25,9 @@ ROUTES = [
     ("portal_today", "GET", {}, CLIENT_ONLY),
     ("portal_ladder", "GET", {}, CLIENT_ONLY),
     ("portal_values", "GET", {}, CLIENT_ONLY),
+    ("portal_values_rate", "GET", {}, CLIENT_ONLY),
+    ("portal_statement_new", "GET", {}, CLIENT_ONLY),
+    ("portal_safety", "GET", {}, CLIENT_ONLY),
     ("portal_log_start", "GET", {}, {**CLIENT_ONLY, "jordan": R}),  # one assignment: go to it
     ("portal_log", "GET", {"assignment_pk": "assignment"}, CLIENT_ONLY),
     ("portal_log_draft", "POST", {}, {**CLIENT_ONLY, "jordan": 400}),

@@ -49,3 +49,36 @@ def test_archived_client_loses_portal_access(portal, planned, actor):
 
     archive_client(actor, planned.client, "discharged")
     assert portal.get("/me/").status_code == 404
+
+
+def test_client_rates_values_alone_in_the_portal(portal, planned, practice):
+    from bravely.planning.models import ValuesAssessment
+
+    domain = practice.value_domains.first()
+    page = portal.post("/me/values/rate/", {f"importance_{domain.pk}": "11",
+                                            f"consistency_{domain.pk}": "3"})
+    assert f"importance_{domain.pk}" in page.context["form"].errors
+    before = ValuesAssessment.objects.count()
+    response = portal.post("/me/values/rate/", {f"importance_{domain.pk}": "8",
+                                                f"consistency_{domain.pk}": "3"})
+    assert response.url == "/me/values/"
+    latest = ValuesAssessment.objects.order_by("-id").first()
+    assert ValuesAssessment.objects.count() == before + 1 and latest.source == "portal"
+
+
+def test_client_adds_a_value_in_their_own_words(portal, planned, practice):
+    domain = practice.value_domains.first()
+    portal.post("/me/values/new/", {"domain": domain.pk, "text": "Laugh with my family",
+                                    "rank": 2})
+    assert planned.client.value_statements.filter(text="Laugh with my family").exists()
+    page = portal.post("/me/values/new/", {"domain": domain.pk, "text": "", "rank": 3})
+    assert "text" in page.context["form"].errors
+
+
+def test_client_acknowledges_the_safety_plan_in_force(portal, planned):
+    page = portal.get("/me/safety/").content.decode()
+    assert "I stop a practice when my distress reaches 70" in page
+    portal.post("/me/safety/", {"note": "Agreed"})
+    ack = planned.safety.acknowledgements.get()
+    assert ack.method == "portal" and ack.recorded_by.email == "jordan@example.org"
+    assert "read and agreed" in portal.get("/me/safety/").content.decode()

@@ -12,6 +12,10 @@ from django.views.decorators.http import require_POST
 
 from bravely.audit.services import Actor, record
 from bravely.core.forms import add_service_errors
+from bravely.planning import selectors as planning_selectors
+from bravely.planning import services as planning_services
+from bravely.planning.forms import AssessmentForm, StatementForm
+from bravely.planning.models import SafetyAcknowledgement, ValuesAssessment
 from bravely.planning.services import crisis_resources_for, skill_label
 from bravely.portal.selectors import own_client
 from bravely.practice import selectors as practice_selectors
@@ -181,3 +185,69 @@ def check_in(request):
             return redirect("portal_today")
     record(_actor(request), "view", client, object_type="portal_check_in")
     return render(request, "portal/check_in.html", {"client": client, "form": form})
+
+
+@login_required
+def values_rate(request):
+    """The client rates their life domains alone, between sessions (stored as 'portal')."""
+    client = own_client(request.user)
+    planning_services.seed_value_domains(client.practice)
+    form = AssessmentForm(request.POST or None, domains=planning_selectors.domains(
+        client.practice))
+    del form.fields["source"], form.fields["assessed_on"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            planning_services.create_assessment(
+                _actor(request), client, ratings=form.cleaned_data["ratings"],
+                source=ValuesAssessment.Source.PORTAL, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Thank you. Your clinician will see your ratings."))
+            return redirect("portal_values")
+    record(_actor(request), "view", client, object_type="portal_values_rate")
+    return render(request, "portal/values_rate.html", {"client": client, "form": form})
+
+
+@login_required
+def statement_new(request):
+    """A value in the client's own words, added to their latest values assessment."""
+    client = own_client(request.user)
+    assessment = client.values_assessments.order_by("-assessed_on", "-id").first()
+    if assessment is None:
+        return redirect("portal_values_rate")
+    form = StatementForm(request.POST or None, practice=client.practice, initial={
+        "rank": client.value_statements.filter(archived_at__isnull=True).count() + 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            planning_services.add_statement(_actor(request), client, assessment,
+                                            **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Added to your values."))
+            return redirect("portal_values")
+    return render(request, "portal/statement_form.html", {"client": client, "form": form})
+
+
+@login_required
+def safety_plan(request):
+    """The client reads their safety parameters and acknowledges the version in force."""
+    client = own_client(request.user)
+    safety = practice_services.current_safety(client)
+    if request.method == "POST" and safety is not None:
+        try:
+            planning_services.acknowledge_safety(
+                _actor(request), safety, method=SafetyAcknowledgement.Method.PORTAL,
+                note=request.POST.get("note", "")[:500])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Thank you: your clinician can see that you read and "
+                                        "agreed to this plan."))
+        return redirect("portal_safety")
+    record(_actor(request), "view", client, object_type="portal_safety")
+    acknowledged = safety is not None and safety.acknowledgements.filter(
+        method=SafetyAcknowledgement.Method.PORTAL).exists()
+    return render(request, "portal/safety.html", {
+        "client": client, "acknowledged": acknowledged, **safety_context(client)})
