@@ -138,3 +138,29 @@ def test_there_is_no_open_sign_up(db):
                                                "password2": "a long passphrase here"})
     assert response.status_code in (200, 403)
     assert not User.objects.filter(email="walk-in@example.org").exists()
+
+
+def test_password_reset_by_e_mail_link(alice, client):
+    import re
+
+    from django.core import mail
+
+    response = client.post("/accounts/password/reset/", {"email": "alice@example.org"})
+    assert response.status_code == 302
+    body = mail.outbox[-1].body
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", body).group(1)
+    form_page = client.get(link, follow=True)
+    action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
+    response = client.post(action, {"password1": "a brand new secret 42",
+                                    "password2": "a brand new secret 42"})
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("a brand new secret 42")
+
+
+def test_password_reset_for_an_unknown_address_reveals_nothing(db, client):
+    from django.core import mail
+
+    response = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert all("reset/key" not in m.body for m in mail.outbox)

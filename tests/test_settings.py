@@ -138,3 +138,10 @@ def test_pages_have_no_inline_scripts(alice, client_record):
         page = http.get(path).content.decode()
         for tag in page.split("<script")[1:]:
             assert tag.split(">")[0].strip().startswith("src=") or " src=" in tag.split(">")[0]
+
+
+def test_not_found_page_is_friendly_and_reveals_nothing(alice, client):
+    client.force_login(alice)
+    response = client.get("/clients/999999/")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
