@@ -103,8 +103,8 @@ def test_every_portal_page_is_accessible_and_fits_320_px(browser, live_server, t
     jordan = Client.objects.get(display_name="Jordan Reyes")
     assignment = jordan.assignments.filter(status="active").first()
     for path in ("/me/", "/me/ladder/", "/me/values/", "/me/values/rate/", "/me/values/new/",
-                 "/me/safety/", f"/me/log/{assignment.pk}/", "/me/journal/", "/me/check-in/",
-                 "/me/stop/"):
+                 "/me/safety/", "/me/sharing/", f"/me/log/{assignment.pk}/", "/me/journal/",
+                 "/me/check-in/", "/me/stop/"):
         page.goto(path)
         assert_accessible(page)
         width = page.evaluate("document.documentElement.scrollWidth")

@@ -28,6 +28,7 @@ ROUTES = [
     ("portal_values_rate", "GET", {}, CLIENT_ONLY),
     ("portal_statement_new", "GET", {}, CLIENT_ONLY),
     ("portal_safety", "GET", {}, CLIENT_ONLY),
+    ("portal_sharing", "GET", {}, CLIENT_ONLY),
     ("portal_log_start", "GET", {}, {**CLIENT_ONLY, "jordan": R}),  # one assignment: go to it
     ("portal_log", "GET", {"assignment_pk": "assignment"}, CLIENT_ONLY),
     ("portal_log_draft", "POST", {}, {**CLIENT_ONLY, "jordan": 400}),

@@ -82,3 +82,20 @@ def test_client_acknowledges_the_safety_plan_in_force(portal, planned):
     ack = planned.safety.acknowledgements.get()
     assert ack.method == "portal" and ack.recorded_by.email == "jordan@example.org"
     assert "read and agreed" in portal.get("/me/safety/").content.decode()
+
+
+def test_client_stops_sharing_with_a_support_person(portal, planned, actor, bob):
+    from bravely.portal.models import SupportPerson
+
+    support = SupportPerson.objects.create(
+        client=planned.client, name="Ana", relationship="sister", email="ana@example.org",
+        shares=["values"], consent_note="Agreed", recorded_by=actor.user)
+    page = portal.get("/me/sharing/").content.decode()
+    assert "Ana" in page and "The values the work serves" in page
+    portal.post("/me/sharing/", {"support": support.pk})
+    support.refresh_from_db()
+    assert support.revoked_at is not None and support.revoked_by.email == "jordan@example.org"
+    other = SupportPerson.objects.create(
+        client=planned.client, name="X", relationship="y", email="x@example.org",
+        shares=["values"], consent_note="ok", recorded_by=actor.user)
+    assert portal.post("/me/sharing/", {"support": other.pk + 100}).status_code == 404

@@ -17,6 +17,7 @@ from bravely.planning import services as planning_services
 from bravely.planning.forms import AssessmentForm, StatementForm
 from bravely.planning.models import SafetyAcknowledgement, ValuesAssessment
 from bravely.planning.services import crisis_resources_for, skill_label
+from bravely.portal import services as portal_services
 from bravely.portal.selectors import own_client
 from bravely.practice import selectors as practice_selectors
 from bravely.practice import services as practice_services
@@ -251,3 +252,18 @@ def safety_plan(request):
         method=SafetyAcknowledgement.Method.PORTAL).exists()
     return render(request, "portal/safety.html", {
         "client": client, "acknowledged": acknowledged, **safety_context(client)})
+
+
+@login_required
+def sharing(request):
+    """Who the client shares a summary with; the client can stop sharing at any time."""
+    client = own_client(request.user)
+    if request.method == "POST":
+        support = get_object_or_404(client.supports, pk=request.POST.get("support") or 0)
+        portal_services.revoke_support(_actor(request), support)
+        messages.success(request, _("You no longer share anything with %(name)s.") % {
+            "name": support.name})
+        return redirect("portal_sharing")
+    record(_actor(request), "view", client, object_type="portal_sharing")
+    return render(request, "portal/sharing.html", {
+        "client": client, "supports": client.supports.filter(revoked_at__isnull=True)})

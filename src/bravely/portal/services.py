@@ -94,7 +94,8 @@ def find_invitation(raw: str) -> PortalInvitation | None:
 @transaction.atomic
 def accept_invitation(raw: str, password: str, ip_address=None) -> User:
     invitation = (
-        PortalInvitation.objects.select_for_update().select_related("client", "support")
+        PortalInvitation.objects.select_for_update(of=("self",))
+        .select_related("client", "support")
         .filter(token_hash=hash_token(raw)).first()
     )
     if invitation is None or not invitation.is_usable:

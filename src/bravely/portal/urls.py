@@ -19,6 +19,7 @@ urlpatterns += [
     path("me/values/rate/", client_views.values_rate, name="portal_values_rate"),
     path("me/values/new/", client_views.statement_new, name="portal_statement_new"),
     path("me/safety/", client_views.safety_plan, name="portal_safety"),
+    path("me/sharing/", client_views.sharing, name="portal_sharing"),
     path("me/log/", client_views.log_start, name="portal_log_start"),
     path("me/log/<int:assignment_pk>/", client_views.log_practice, name="portal_log"),
     path("me/log/draft/", client_views.save_draft, name="portal_log_draft"),
