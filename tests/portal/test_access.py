@@ -40,6 +40,8 @@ ROUTES = [
      {"anon": R, "sam": S, "jordan": N, "alice": N, "bob": N, "charlie": N, "ruth": N,
       "dana": N}),
     ("client_practice", "GET", {"pk": "client"}, STAFF_READ),
+    ("check_in_settings", "GET", {}, {"anon": R, "dana": S, "alice": N, "bob": N, "charlie": N,
+                                      "ruth": N, "jordan": N, "sam": N}),
     ("log_detail", "GET", {"pk": "client", "log_pk": "log"}, STAFF_READ),
     ("log_in_session", "GET", {"pk": "client", "rung_pk": "rung"}, STAFF_WRITE),
     ("close_risk_alert", "GET", {"pk": "client", "alert_pk": "alert"}, STAFF_WRITE),

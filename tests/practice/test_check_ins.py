@@ -96,3 +96,31 @@ def test_risk_alert_closes_only_with_a_note(planned, portal):
     assert http.post(url, {"note": "Phoned; safety plan reviewed"}).status_code == 302
     alert.refresh_from_db()
     assert not alert.is_open and alert.closed_by == planned.client.primary_clinician
+
+
+def test_admin_sets_the_practices_risk_question_and_frequency(dana, practice, planned, portal):
+    from django.test import Client as HttpClient
+
+    http = HttpClient()
+    http.force_login(dana)
+    page = http.post("/practice/check-ins/", {"risk_question": "", "every_days": "0"})
+    assert {"risk_question", "every_days"} <= set(page.context["form"].errors)
+    http.post("/practice/check-ins/", {"risk_question": "Any thoughts of self-harm?",
+                                       "every_days": "14"})
+    assert "Any thoughts of self-harm?" in portal.get("/me/check-in/").content.decode()
+    portal.post("/me/check-in/", form())
+    assert CheckIn.objects.get().risk_question == "Any thoughts of self-harm?"
+
+
+def test_clinician_sets_one_clients_check_in_frequency(planned, portal, jordan):
+    from django.test import Client as HttpClient
+
+    portal.post("/me/check-in/", form())
+    CheckIn.objects.update(at=CheckIn.objects.get().at - __import__("datetime").timedelta(days=8))
+    assert "check-in is due" in portal.get("/me/").content.decode()
+    http = HttpClient()
+    http.force_login(planned.client.primary_clinician)
+    http.post(f"/clients/{planned.client.pk}/portal/", {"check_in": "1", "every_days": "14"})
+    jordan.client_account.refresh_from_db()
+    assert jordan.client_account.check_in_every_days == 14
+    assert "check-in is due" not in portal.get("/me/").content.decode()

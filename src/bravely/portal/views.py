@@ -13,13 +13,24 @@ from bravely.core.forms import add_service_errors
 from bravely.portal import selectors, services
 from bravely.portal.forms import InviteClientForm, JoinForm, SupportPersonForm
 from bravely.practice import selectors as practice_selectors
+from bravely.practice import services as practice_services
+from bravely.practice.forms import ClientCheckInForm
 
 
 @login_required
 def portal_access(request, pk):
     """The clinician's page for a client's portal access and support persons."""
     client = get_client(request.user, pk, write=True)
+    account = getattr(client, "account", None)
     invite_form = InviteClientForm(request.POST if "invite" in request.POST else None)
+    check_in_form = ClientCheckInForm(
+        request.POST if "check_in" in request.POST else None,
+        initial={"every_days": getattr(account, "check_in_every_days", None)})
+    if account is not None and check_in_form.is_bound and check_in_form.is_valid():
+        practice_services.set_client_check_in_frequency(
+            Actor.from_request(request), account, check_in_form.cleaned_data["every_days"])
+        messages.success(request, _("Check-in frequency saved."))
+        return redirect("portal_access", pk=client.pk)
     if invite_form.is_bound and invite_form.is_valid():
         try:
             services.invite_client(Actor.from_request(request), client,
@@ -29,11 +40,11 @@ def portal_access(request, pk):
         else:
             messages.success(request, _("Invitation sent. The link works once."))
             return redirect("portal_access", pk=client.pk)
-    else:
+    elif not check_in_form.is_bound:
         record(Actor.from_request(request), "view", client, object_type="portal_access")
     return render(request, "portal/access.html", {
-        "client": client, "invite_form": invite_form,
-        "account": getattr(client, "account", None),
+        "client": client, "invite_form": invite_form, "check_in_form": check_in_form,
+        "account": account,
         "invitation": selectors.open_invitation(client),
         "supports": selectors.supports_of(client),
     })

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bravely.planning.services import skill_label
-from bravely.practice.models import PracticeLog
+from bravely.practice.models import CheckInSettings, PracticeLog
 
 TEXT = {"rows": 3}
 
@@ -174,3 +174,19 @@ class JournalForm(forms.Form):
 class CloseAlertForm(forms.Form):
     note = forms.CharField(label=_("What was done (required to close)"), max_length=3000,
                            widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CheckInSettingsForm(forms.ModelForm):
+    class Meta:
+        model = CheckInSettings
+        fields = ["risk_question", "every_days"]
+        help_texts = {
+            "risk_question": _("Asked at every check-in, answered yes or no. A yes shows the "
+                               "client crisis resources at once and raises a risk alert."),
+        }
+
+
+class ClientCheckInForm(forms.Form):
+    every_days = forms.IntegerField(
+        label=_("This client checks in every (days)"), min_value=1, max_value=60, required=False,
+        help_text=_("Leave empty to use the practice's default."))

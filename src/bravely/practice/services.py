@@ -258,3 +258,27 @@ def write_journal(actor: Actor, client, text: str, value=None) -> JournalEntry:
     entry.save()
     record(actor, "create", entry, client=client)
     return entry
+
+
+@transaction.atomic
+def update_check_in_settings(actor: Actor, practice, data: dict) -> CheckInSettings:
+    settings = check_in_settings(practice)
+    for field in ("risk_question", "every_days"):
+        if field in data:
+            setattr(settings, field, data[field])
+    settings.full_clean()
+    settings.save()
+    record(actor, "update", settings, practice_id=practice.pk, details={"fields": sorted(data)})
+    return settings
+
+
+@transaction.atomic
+def set_client_check_in_frequency(actor: Actor, account, every_days: int | None):
+    if every_days is not None and not 1 <= every_days <= 60:
+        raise ValidationError({"every_days": _("Choose from 1 to 60 days.")})
+    before = account.check_in_every_days
+    account.check_in_every_days = every_days
+    account.save(update_fields=["check_in_every_days"])
+    record(actor, "update", account, client=account.client,
+           details={"changed": {"check_in_every_days": [before, every_days]}})
+    return account

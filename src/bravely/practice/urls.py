@@ -9,4 +9,5 @@ urlpatterns = [
          name="log_in_session"),
     path("clients/<int:pk>/risk-alerts/<int:alert_pk>/close/", views.close_alert,
          name="close_risk_alert"),
+    path("practice/check-ins/", views.check_in_settings, name="check_in_settings"),
 ]

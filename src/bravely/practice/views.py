@@ -5,15 +5,17 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from bravely.accounts.selectors import membership_of
 from bravely.audit.services import Actor, record
 from bravely.clients.selectors import can_edit, get_client
 from bravely.core.forms import add_service_errors
 from bravely.core.pagination import paginate
 from bravely.practice import selectors, services
-from bravely.practice.forms import CloseAlertForm, PracticeLogForm
+from bravely.practice.forms import CheckInSettingsForm, CloseAlertForm, PracticeLogForm
 
 
 @login_required
@@ -79,3 +81,22 @@ def close_alert(request, pk, alert_pk):
             return redirect("client_practice", pk=client.pk)
     return render(request, "practice/close_alert.html",
                   {"client": client, "alert": alert, "form": form})
+
+
+@login_required
+def check_in_settings(request):
+    membership = membership_of(request.user)
+    if membership is None or membership.role != "admin":
+        raise Http404
+    settings = services.check_in_settings(membership.practice)
+    form = CheckInSettingsForm(request.POST or None, instance=settings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_check_in_settings(Actor.from_request(request), membership.practice,
+                                              {f: form.cleaned_data[f] for f in form.fields})
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Check-in settings saved."))
+            return redirect("check_in_settings")
+    return render(request, "practice/check_in_settings.html", {"form": form})
