@@ -23,7 +23,20 @@ def resolve_kwargs(kwargs: dict, objects: dict) -> dict:
             for k, v in kwargs.items()}
 
 
+NOT_CLIENT_DATA = {"portal_join", "invitation_accept"}
+
+
+def shows_client_data(name: str, kwargs: dict) -> bool:
+    """Pages about one client (a client kwarg) and the client's own portal pages."""
+    return name not in NOT_CLIENT_DATA and (
+        "client" in kwargs.values() or name.startswith(("portal_", "support_")))
+
+
 def check_page(entry, users: dict, objects: dict, data=None):
+    """Each person gets the expected status; a page of client data that answers 200 to a GET
+    leaves an audit entry."""
+    from bravely.audit.models import AuditEvent
+
     name, method, kwargs, expected = entry
     url = reverse(name, kwargs=resolve_kwargs(kwargs, objects))
     failures = []
@@ -31,9 +44,13 @@ def check_page(entry, users: dict, objects: dict, data=None):
         http = HttpClient()
         if who != "anon":
             http.force_login(users[who])
+        before = AuditEvent.objects.count()
         response = getattr(http, method.lower())(url, data or {})
         if response.status_code != status:
             failures.append(f"{who} {method} {url}: {response.status_code}, expected {status}")
+        elif (method == "GET" and status == 200 and shows_client_data(name, kwargs)
+              and AuditEvent.objects.count() == before):
+            failures.append(f"{who} GET {url}: client data read without an audit entry")
     return failures
 
 

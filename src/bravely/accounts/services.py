@@ -34,9 +34,10 @@ def invite(actor: Actor, practice: Practice, email: str, role: str) -> tuple[Inv
         )
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a valid role.")})
-    Invitation.objects.filter(
-        practice=practice, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())  # a new invitation replaces a pending one
+    pending = Invitation.objects.filter(
+        practice=practice, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True)
+    replaced = list(pending.values_list("pk", flat=True))
+    pending.update(revoked_at=timezone.now())  # a new invitation replaces a pending one
     raw = new_token()
     invitation = Invitation.objects.create(
         practice=practice, email=email, role=role, token_hash=hash_token(raw),
@@ -53,7 +54,7 @@ def invite(actor: Actor, practice: Practice, email: str, role: str) -> tuple[Inv
         None, [email],
     )
     record(actor, "create", invitation, practice_id=practice.pk,
-           details={"email": email, "role": role})
+           details={"email": email, "role": role, "replaced_invitations": replaced})
     return invitation, raw
 
 

@@ -271,7 +271,7 @@ class SafetyOverview(Schema):
 
 
 class AckIn(Schema):
-    method: Literal["session", "portal"] = "session"
+    method: Literal["session"] = "session"  # only the client, in the portal, records "portal"
     note: str = Field("", max_length=500)
 
 

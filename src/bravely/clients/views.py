@@ -13,6 +13,7 @@ from bravely.clients.forms import ArchiveForm, ClientForm, ConsentForm
 from bravely.clients.models import Client
 from bravely.core.forms import add_service_errors
 from bravely.core.pagination import paginate
+from bravely.practice.selectors import open_alerts
 
 
 def _staff(request):
@@ -53,6 +54,7 @@ def client_detail(request, pk):
         "care_team": client.care_team.order_by("full_name"),
         "consents": client.consents.select_related("recorded_by"),
         "can_edit": selectors.can_edit(request.user, client),
+        "risk_alerts": open_alerts(client),
     })
 
 
@@ -83,6 +85,8 @@ def client_new(request):
 @login_required
 def client_edit(request, pk):
     client = selectors.get_client(request.user, pk, write=True)
+    if request.method == "GET":
+        record(Actor.from_request(request), "view", client, object_type="edit_form")
     form = ClientForm(request.POST or None, instance=client, practice=client.practice)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "care_team"}
@@ -103,6 +107,8 @@ def client_edit(request, pk):
 @login_required
 def client_archive(request, pk):
     client = selectors.get_client(request.user, pk, write=True)
+    if request.method == "GET":
+        record(Actor.from_request(request), "view", client, object_type="archive_form")
     form = ArchiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -129,6 +135,8 @@ def client_restore(request, pk):
 @login_required
 def consent_new(request, pk):
     client = selectors.get_client(request.user, pk, write=True)
+    if request.method == "GET":
+        record(Actor.from_request(request), "view", client, object_type="consent_form")
     form = ConsentForm(request.POST or None, practice=client.practice)
     if request.method == "POST" and form.is_valid():
         try:

@@ -233,9 +233,17 @@ SupportContactFormSet = forms.formset_factory(SupportContactForm, extra=2, max_n
 
 
 class AcknowledgeSafetyForm(forms.ModelForm):
+    """Staff record an acknowledgement made in session; only the client records 'portal'."""
+
     class Meta:
         model = SafetyAcknowledgement
         fields = ["method", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = [
+            c for c in self.fields["method"].choices
+            if c[0] == SafetyAcknowledgement.Method.SESSION]
 
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]

@@ -75,6 +75,7 @@ def log_start(request):
     assignments = list(practice_selectors.current_assignments(client))
     if len(assignments) == 1:
         return redirect("portal_log", assignment_pk=assignments[0].pk)
+    record(_actor(request), "view", client, object_type="portal_log_start")
     return render(request, "portal/log_start.html", {"client": client,
                                                      "assignments": assignments})
 
@@ -105,7 +106,15 @@ def log_practice(request, assignment_pk):
                 source="portal")
         except ValidationError as error:
             add_service_errors(form, error)
+            if form.cleaned_data.get("risk_flag"):
+                messages.warning(request, _("Your care team has been told about the thoughts of "
+                                            "harming yourself. Support is below."))
+                return render(request, "portal/support_now.html",
+                              {"client": client, **safety_context(client)})
         else:
+            if log.risk_flag:
+                return render(request, "portal/support_now.html",
+                              {"client": client, **safety_context(client)})
             if log.over_ceiling:
                 messages.warning(request, _("Your distress reached your ceiling. Here is your "
                                             "plan for stopping safely."))
@@ -178,6 +187,9 @@ def check_in(request):
                 idempotency_key=form.cleaned_data["idempotency_key"], source="portal")
         except ValidationError as error:
             add_service_errors(form, error)
+            if form.cleaned_data.get("risk"):
+                return render(request, "portal/support_now.html",
+                              {"client": client, **safety_context(client)})
         else:
             if entry.risk:
                 return render(request, "portal/support_now.html",
@@ -217,6 +229,8 @@ def statement_new(request):
     assessment = client.values_assessments.order_by("-assessed_on", "-id").first()
     if assessment is None:
         return redirect("portal_values_rate")
+    if request.method == "GET":
+        record(_actor(request), "view", client, object_type="portal_statement_form")
     form = StatementForm(request.POST or None, practice=client.practice, initial={
         "rank": client.value_statements.filter(archived_at__isnull=True).count() + 1})
     if request.method == "POST" and form.is_valid():

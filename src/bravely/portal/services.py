@@ -47,8 +47,13 @@ def invite_client(actor: Actor, client, email: str) -> tuple[PortalInvitation, s
         raise ValidationError({"email": _("This client is archived.")})
     if hasattr(client, "account"):
         raise ValidationError({"email": _("This client already has portal access.")})
-    client.invitations.filter(kind="client", accepted_at__isnull=True,
-                              revoked_at__isnull=True).update(revoked_at=timezone.now())
+    pending = client.invitations.filter(kind="client", accepted_at__isnull=True,
+                                        revoked_at__isnull=True)
+    replaced = list(pending.values_list("pk", flat=True))
+    pending.update(revoked_at=timezone.now())
+    if replaced:
+        record(actor, "archive", client=client, object_type="portalinvitation",
+               details={"replaced_invitations": replaced})
     return _send_invitation(actor, client, PortalInvitation.Kind.CLIENT, email)
 
 

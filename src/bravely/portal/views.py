@@ -40,8 +40,7 @@ def portal_access(request, pk):
         else:
             messages.success(request, _("Invitation sent. The link works once."))
             return redirect("portal_access", pk=client.pk)
-    elif not check_in_form.is_bound:
-        record(Actor.from_request(request), "view", client, object_type="portal_access")
+    record(Actor.from_request(request), "view", client, object_type="portal_access")
     return render(request, "portal/access.html", {
         "client": client, "invite_form": invite_form, "check_in_form": check_in_form,
         "account": account,
@@ -53,6 +52,8 @@ def portal_access(request, pk):
 @login_required
 def support_new(request, pk):
     client = get_client(request.user, pk, write=True)
+    if request.method == "GET":
+        record(Actor.from_request(request), "view", client, object_type="support_form")
     form = SupportPersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "client_consents"}
@@ -99,6 +100,9 @@ def support_home(request):
     supports = list(selectors.active_supports(request.user))
     if not supports:
         raise Http404
+    for support in supports:
+        record(Actor.from_request(request, via="portal"), "view", support.client,
+               object_type="support_home")
     if len(supports) == 1:
         return redirect("support_summary", support_pk=supports[0].pk)
     return render(request, "portal/support_home.html", {"supports": supports})

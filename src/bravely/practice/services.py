@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bravely.audit.services import Actor, record
 from bravely.clients.models import ConsentRecord
@@ -103,15 +104,35 @@ def _raise_alert(actor: Actor, client, *, check_in=None, log=None) -> RiskAlert:
 
 
 def notify_care_team(alert: RiskAlert) -> None:
-    """E-mail the care team. No clinical detail leaves Bravely: the link leads to it."""
+    """E-mail the active care team (or, if nobody on it is active, the practice admins, so the
+    client can be reassigned). No clinical detail leaves Bravely: the link leads to it."""
     from django.conf import settings
 
-    emails = list(alert.client.care_team.filter(is_active=True).values_list("email", flat=True))
+    from bravely.accounts.models import Membership, Role
+
+    team = alert.client.care_team.filter(is_active=True, membership__is_active=True)
+    emails = list(team.values_list("email", flat=True))
+    link = settings.SITE_ROOT.rstrip("/") + reverse("client_practice", args=[alert.client_id])
+    if not emails:
+        emails = list(Membership.objects.filter(
+            practice_id=alert.client.practice_id, role=Role.ADMIN, is_active=True,
+        ).values_list("user__email", flat=True))
+        link = settings.SITE_ROOT.rstrip("/") + reverse("practice_members")
     if emails:
-        link = settings.SITE_ROOT.rstrip("/") + reverse("client_detail", args=[alert.client_id])
         send_mail(_("Bravely: a risk signal needs follow-up"),
-                  _("A client on your care team answered yes to the risk question. Open "
-                    "Bravely to follow up:\n%(link)s\n") % {"link": link}, None, emails)
+                  _("A client answered yes to the risk question. Open Bravely to follow up "
+                    "(if nobody on the client's care team is active, add someone to it):\n"
+                    "%(link)s\n") % {"link": link}, None, emails)
+
+
+def raise_unlinked_alert(actor: Actor, client, source: str) -> RiskAlert:
+    """A risk answer from a submission that could not be stored still reaches the care team."""
+    with transaction.atomic():
+        alert = RiskAlert.objects.create(client=client, source=source)
+        record(actor, "create", alert, client=client,
+               details={"source": source, "submission_refused": True})
+        transaction.on_commit(lambda: notify_care_team(alert))
+    return alert
 
 
 def _refresh_pacing(client) -> None:
@@ -120,16 +141,40 @@ def _refresh_pacing(client) -> None:
     refresh_recommendations(client)
 
 
-@transaction.atomic
+ALREADY_SENT = gettext_lazy("This was already sent with different answers. To record another "
+                            "one, open the form again.")
+
+
 def submit_log(actor: Actor, client, rung: Rung, data: dict, *, idempotency_key: str,
                assignment=None, source: str = "portal") -> tuple[PracticeLog, bool]:
-    """Store one practice. Returns (log, created); a repeated key returns the first log."""
+    """Store one practice. Returns (log, created); the same key with the same answers returns
+    the first log. A risk answer reaches the care team even when the log itself is refused."""
+    try:
+        return _store_log(actor, client, rung, data, idempotency_key=idempotency_key,
+                          assignment=assignment, source=source)
+    except ValidationError:
+        if data.get("risk_flag"):
+            raise_unlinked_alert(actor, client, RiskAlert.Source.LOG)
+        raise
+
+
+def _same_log(log: PracticeLog, rung, data: dict) -> bool:
+    fields = ("distress_before", "distress_peak", "distress_after", "duration_minutes")
+    return (log.rung_id == rung.pk and log.risk_flag == bool(data.get("risk_flag"))
+            and log.stopped_early == bool(data.get("stopped_early"))
+            and all(getattr(log, f) == data.get(f) for f in fields))
+
+
+@transaction.atomic
+def _store_log(actor, client, rung, data, *, idempotency_key, assignment, source):
     key = (idempotency_key or "").strip()[:64]
     if not key:
         raise ValidationError({"idempotency_key": _("A submission key is required.")})
     existing = PracticeLog.objects.filter(client=client, idempotency_key=key).first()
     if existing is not None:
-        return existing, False
+        if _same_log(existing, rung, data):
+            return existing, False
+        raise ValidationError({"idempotency_key": str(ALREADY_SENT)})
     require_consent(client)
     started = data.get("started_at")
     if started is not None and timezone.is_naive(started):
@@ -185,18 +230,34 @@ def save_draft(actor: Actor, client, key: str, data: dict) -> PracticeDraft:
              if k not in ("csrfmiddlewaretoken",)}
     draft, _created = PracticeDraft.objects.update_or_create(
         user=actor.user, key=key, defaults={"client": client, "data": clean})
+    record(actor, "update", draft, client=client, details={"fields": sorted(clean)})
     return draft
 
 
-@transaction.atomic
 def submit_check_in(actor: Actor, client, data: dict, *, idempotency_key: str,
                     source: str = "portal") -> tuple[CheckIn, bool]:
+    """Store one check-in; a yes to the risk question reaches the care team whatever else
+    happens (consent withdrawn, a bad rating, a reused key)."""
+    try:
+        return _store_check_in(actor, client, data, idempotency_key=idempotency_key,
+                               source=source)
+    except ValidationError:
+        if data.get("risk"):
+            raise_unlinked_alert(actor, client, RiskAlert.Source.CHECK_IN)
+        raise
+
+
+@transaction.atomic
+def _store_check_in(actor, client, data, *, idempotency_key, source):
     key = (idempotency_key or "").strip()[:64]
     if not key:
         raise ValidationError({"idempotency_key": _("A submission key is required.")})
     existing = CheckIn.objects.filter(client=client, idempotency_key=key).first()
     if existing is not None:
-        return existing, False
+        if (existing.risk == bool(data.get("risk"))
+                and existing.tolerable_distress == data.get("tolerable_distress")):
+            return existing, False
+        raise ValidationError({"idempotency_key": str(ALREADY_SENT)})
     if data.get("risk") is None:
         raise ValidationError({"risk": _("Please answer this question.")})
     if data.get("tolerable_distress") is not None:

@@ -48,6 +48,8 @@ def log_in_session(request, pk, rung_pk):
     """The clinician records a practice done in session, with the same form as the client."""
     client = get_client(request.user, pk, write=True)
     rung = get_object_or_404(selectors.loggable_rungs(client), pk=rung_pk)
+    if request.method == "GET":
+        record(Actor.from_request(request), "view", rung, client=client)
     safety = services.current_safety(client)
     form = PracticeLogForm(request.POST or None, client=client, rung=rung, safety=safety,
                            initial={"idempotency_key": uuid.uuid4().hex})
@@ -69,6 +71,8 @@ def log_in_session(request, pk, rung_pk):
 def close_alert(request, pk, alert_pk):
     client = get_client(request.user, pk, write=True)
     alert = get_object_or_404(client.risk_alerts, pk=alert_pk)
+    if request.method == "GET":
+        record(Actor.from_request(request), "view", alert, client=client)
     form = CloseAlertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
