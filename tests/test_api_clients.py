@@ -212,6 +212,10 @@ BAD_BODIES = [
     ({"display_name": "X", "care_team": [987654]}, "care_team"),
     ({"display_name": "X", "pronouns": "p" * 41}, "pronouns"),
     ({"display_name": "X", "presenting_concerns": "fear of\x00dogs"}, "presenting_concerns"),
+    # ids beyond the database's range, and null for text with no null (were 500s)
+    ({"display_name": "X", "primary_clinician_id": 10**20}, "primary_clinician_id"),
+    ({"display_name": "X", "pronouns": None}, "pronouns"),
+    ({"display_name": "X", "presenting_concerns": None}, "presenting_concerns"),
 ]
 
 
@@ -348,6 +352,18 @@ def test_huge_client_ids_are_404(alice_api):
     for client_id in ("9223372036854775808", "99999999999999999999"):
         assert alice_api.get(f"/clients/{client_id}").status_code == 404
         assert alice_api.patch(f"/clients/{client_id}", {}).status_code == 404
+
+
+def test_care_team_ids_beyond_the_database_range_are_422(alice_api, client_record):
+    before = snapshot()
+    for call in (lambda body: alice_api.post("/clients", {"display_name": "X", **body}),
+                 lambda body: alice_api.patch(f"/clients/{client_record.pk}", body)):
+        for ids in ([2**63], [client_record.primary_clinician_id, 10**20]):
+            response = call({"care_team": ids})
+            assert response.status_code == 422, response.body
+            assert [e["loc"][2] for e in response.body["detail"]] == ["care_team"]
+    assert snapshot() == before
+    assert list(client_record.care_team.all()) == [client_record.primary_clinician]
 
 
 def test_another_practices_client_is_404(alice, charlie, client_record, practice):

@@ -2,17 +2,26 @@
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from bravely.audit.models import AuditEvent
 from bravely.planning.models import (
+    CrisisResource,
     ExposurePlan,
     HomeworkAssignment,
     Rung,
     SafetyParameters,
     ValuesAssessment,
 )
-from tests.planning.conftest import READY, domains, make_client, make_statement
+from tests.planning.conftest import (
+    READY,
+    ApiClient,
+    domains,
+    make_assignment,
+    make_client,
+    make_statement,
+)
 
 TODAY = timezone.localdate()
 
@@ -180,3 +189,141 @@ def test_objects_of_another_client_are_404(api, actor, practice, alice, client_r
         "rung_id": ladder[0].pk, "starts_on": str(TODAY), "ends_on": str(TODAY),
         "instructions": "x", "agreed_with_client": True})
     assert response.status_code == 404
+
+
+# Input that used to answer 500 (found by fuzzing the API) ---------------------------------------
+
+NUL = "Ask one question\x00 in the meeting"
+PACE_OPTIONS = [{"key": "gradual", "sessions_per_week": 1, "practices_per_week": 3,
+                 "rungs_per_week": 0.5},
+                {"key": "steady", "sessions_per_week": 1, "practices_per_week": 5,
+                 "rungs_per_week": 1}]
+NUL_BODIES = [
+    ("POST", "{c}/values", {"note": NUL, "ratings": [
+        {"domain_id": "{domain}", "importance": 9, "consistency": 3}]}, "note"),
+    ("POST", "{c}/values/{assessment}/statements", {"domain_id": "{domain}", "text": NUL,
+                                                    "rank": 2}, "text"),
+    ("PATCH", "{c}/statements/{statement}", {"text": NUL}, "text"),
+    ("POST", "{c}/goals", {"statement_id": "{statement}", "what": NUL, "times": 1,
+                           "by_when": str(TODAY + timedelta(days=30))}, "what"),
+    ("POST", "{c}/safety", {"distress_ceiling": 80, "exit_strategies": [NUL]},
+     "exit_strategies"),
+    ("POST", "{c}/safety", {"distress_ceiling": 80, "exit_strategies": ["Leave"],
+                            "coping_skills": [{"kind": "custom", "description": NUL}]},
+     "description"),
+    ("POST", "{c}/safety/{safety}/acknowledgements", {"note": NUL}, "note"),
+    ("POST", "{c}/readiness", {**READY, "note": NUL}, "note"),
+    ("POST", "{c}/plans", {"title": NUL}, "title"),
+    ("PATCH", "{c}/plans/{plan}", {"version": 1, "description": NUL}, "description"),
+    ("POST", "{c}/plans/{plan}/rungs", {"behaviour": NUL, "predicted_distress": 60},
+     "behaviour"),
+    ("PATCH", "{c}/rungs/{rung}", {"version": 1, "feared_outcome": NUL}, "feared_outcome"),
+    ("POST", "{c}/rungs/{rung}/declines", {"reason": NUL}, "reason"),
+    ("POST", "{c}/plans/{plan}/acknowledgements", {"code": "too_few_rungs", "note": NUL},
+     "note"),
+    ("POST", "{c}/plans/{plan}/pace", {"options": PACE_OPTIONS, "chosen": "gradual",
+                                       "reasons": NUL}, "reasons"),
+    ("POST", "{c}/plans/{plan}/pace", {"options": [{**PACE_OPTIONS[0], "label": NUL},
+                                                   PACE_OPTIONS[1]],
+                                       "chosen": "gradual", "reasons": "Small steps"}, "label"),
+    ("POST", "{c}/assignments", {"rung_id": "{rung}", "starts_on": str(TODAY),
+                                 "ends_on": str(TODAY), "instructions": NUL,
+                                 "agreed_with_client": True}, "instructions"),
+    ("POST", "{c}/assignments/{assignment}/rationales", {"text": NUL}, "text"),
+    ("POST", "{c}/assignments/{assignment}/cancel", {"reason": NUL}, "reason"),
+]
+
+
+def changes():
+    """Every write leaves an audit entry in its own transaction: none new, nothing saved."""
+    return AuditEvent.objects.exclude(action="view").count()
+
+
+def fill(template, ids):
+    if isinstance(template, dict):
+        return {k: fill(v, ids) for k, v in template.items()}
+    if isinstance(template, list):
+        return [fill(v, ids) for v in template]
+    if isinstance(template, str) and template.startswith("{") and template.endswith("}"):
+        return ids[template[1:-1]]
+    return template
+
+
+@pytest.mark.parametrize("method,path,body,field", NUL_BODIES,
+                         ids=[f"{m}-{p}-{f}" for m, p, _b, f in NUL_BODIES])
+def test_null_characters_in_text_are_422_naming_the_field(api, actor, client_record, plan,
+                                                          ladder, statement, safety, method,
+                                                          path, body, field):
+    ids = {"c": f"/clients/{client_record.pk}", "domain": statement.domain_id,
+           "assessment": statement.assessment_id, "statement": statement.pk,
+           "safety": safety.pk, "plan": plan.pk, "rung": ladder[0].pk,
+           "assignment": make_assignment(actor, ladder[0]).pk}
+    before = changes()
+    response = api.call(method, path.format(**ids), fill(body, ids))
+    assert response.status_code == 422, response.content
+    assert field in [loc[-1] for loc in locs(response)]
+    assert "Null characters are not allowed" in messages(response)
+    assert changes() == before
+
+
+def test_null_characters_in_practice_settings_are_422(practice, dana):
+    admin = ApiClient(dana)
+    before = changes()
+    for path, body, field in [
+        ("/value-domains", {"name": "Art\x00"}, "name"),
+        ("/crisis-resources", {"region": "AU", "name": "Lifeline", "contact": "13\x0011 14"},
+         "contact"),
+    ]:
+        response = admin.post(path, body)
+        assert response.status_code == 422, response.content
+        assert locs(response) == [("body", "payload", field)]
+    resource = CrisisResource.objects.create(practice=practice, region="AU", name="Lifeline",
+                                             contact="13 11 14")
+    response = admin.patch(f"/crisis-resources/{resource.pk}", {"notes": "Checked\x00"})
+    assert locs(response) == [("body", "payload", "notes")]
+    assert changes() == before
+
+
+RUNG_TEXT = ("context_where", "context_when", "context_with", "valued_outcome", "feared_outcome",
+             "safety_behaviours", "rationale")
+
+
+@pytest.mark.parametrize("field", RUNG_TEXT)
+def test_null_for_a_rungs_text_is_422_and_changes_nothing(api, client_record, ladder, field):
+    rung = ladder[0]
+    response = api.patch(f"/clients/{client_record.pk}/rungs/{rung.pk}",
+                         {"version": rung.version, field: None})
+    assert response.status_code == 422, response.content
+    assert locs(response) == [("body", "payload", field)]
+    fresh = Rung.objects.get(pk=rung.pk)
+    assert (fresh.version, getattr(fresh, field)) == (rung.version, getattr(rung, field))
+
+
+def test_null_for_a_plans_description_or_a_crisis_resources_text_is_422(api, practice, dana,
+                                                                        client_record, plan):
+    response = api.patch(f"/clients/{client_record.pk}/plans/{plan.pk}",
+                         {"version": plan.version, "description": None})
+    assert response.status_code == 422, response.content
+    assert locs(response) == [("body", "payload", "description")]
+    assert ExposurePlan.objects.get(pk=plan.pk).version == plan.version
+    resource = CrisisResource.objects.create(practice=practice, region="AU", name="Lifeline",
+                                             contact="13 11 14", notes="Checked")
+    for field in ("url", "notes"):
+        response = ApiClient(dana).patch(f"/crisis-resources/{resource.pk}", {field: None})
+        assert response.status_code == 422, response.content
+        assert locs(response) == [("body", "payload", field)]
+    resource.refresh_from_db()
+    assert (resource.url, resource.notes) == ("", "Checked")
+
+
+def test_value_ids_beyond_the_database_range_are_422(api, client_record, plan, ladder):
+    c = f"/clients/{client_record.pk}"
+    response = api.post(f"{c}/plans/{plan.pk}/rungs", {"behaviour": "Step", "predicted_distress":
+                                                       60, "values": [10**20]})
+    assert response.status_code == 422, response.content
+    assert locs(response) == [("body", "payload", "values", 0)]
+    response = api.patch(f"{c}/rungs/{ladder[0].pk}", {"version": 1, "values": [2**63]})
+    assert response.status_code == 422, response.content
+    assert locs(response) == [("body", "payload", "values", 0)]
+    assert Rung.objects.count() == 3
+    assert list(Rung.objects.get(pk=ladder[0].pk).values.all()) == list(ladder[0].values.all())

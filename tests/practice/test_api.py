@@ -90,3 +90,95 @@ def test_logs_list_is_paginated_and_audited(api, planned):
         api("POST", f"/clients/{planned.client.pk}/logs", log_body(planned, idempotency_key=str(i)))
     page = api("GET", f"/clients/{planned.client.pk}/logs?page_size=2").json()
     assert page["count"] == 3 and len(page["items"]) == 2
+
+
+# Input that used to answer 500 (found by fuzzing the API) ---------------------------------------
+
+@pytest.mark.parametrize("overrides,field", [
+    ({"what_happened": "Nothing\x00 bad"}, "what_happened"),
+    ({"learned": "\x00"}, "learned"),
+    ({"coping_used": ["Slow\x00 breathing"]}, "coping_used"),
+    ({"idempotency_key": "k\x00"}, "idempotency_key"),
+])
+def test_null_characters_in_a_log_are_422_naming_the_field(api, planned, overrides, field):
+    body = {"idempotency_key": "k", **log_body(planned), **overrides}
+    response = api("POST", f"/clients/{planned.client.pk}/logs", body)
+    assert response.status_code == 422, response.content
+    assert [e["loc"][-1] for e in response.json()["detail"]] == [field]
+    assert not PracticeLog.objects.exists()
+
+
+def test_null_characters_in_the_idempotency_key_header_are_422(api, planned):
+    for path, body in [("logs", log_body(planned)), ("check-ins", {"risk": False})]:
+        response = api("POST", f"/clients/{planned.client.pk}/{path}", body,
+                       **{"Idempotency-Key": "abc\x00"})
+        assert response.status_code == 422, response.content
+        assert response.json()["detail"][0]["loc"][-1] == "idempotency_key"
+    assert not PracticeLog.objects.exists() and not CheckIn.objects.exists()
+
+
+def test_null_characters_in_a_check_in_or_an_alert_note_are_422(api, planned):
+    response = api("POST", f"/clients/{planned.client.pk}/check-ins",
+                   {"risk": False, "idempotency_key": "x", "note": "Fine\x00"})
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"][0]["loc"][-1] == "note"
+    assert not CheckIn.objects.exists()
+    api("POST", f"/clients/{planned.client.pk}/check-ins", {"risk": True, "idempotency_key": "y"})
+    alert = RiskAlert.objects.get()
+    response = api("POST", f"/clients/{planned.client.pk}/risk-alerts/{alert.pk}/close",
+                   {"note": "Phoned\x00"})
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"][0]["loc"][-1] == "note"
+    alert.refresh_from_db()
+    assert alert.closed_at is None
+
+
+@pytest.mark.parametrize("started_at", ["0001-01-01T00:00:00+14:00",
+                                        "0001-01-01T10:29:59+10:30"])
+def test_a_start_before_the_year_1_in_utc_is_422(api, planned, started_at):
+    body = log_body(planned, idempotency_key="k", started_at=started_at)
+    response = api("POST", f"/clients/{planned.client.pk}/logs", body)
+    assert response.status_code == 422, response.content
+    assert [e["loc"][-1] for e in response.json()["detail"]] == ["started_at"]
+    assert not PracticeLog.objects.exists()
+
+
+# A risk answer in a refused submission still reaches the care team -------------------------------
+
+@pytest.mark.parametrize("path,body", [
+    ("check-ins", {"risk": True, "tolerable_distress": -1, "idempotency_key": "r1"}),
+    ("check-ins", {"risk": True}),  # no idempotency key
+    ("check-ins", {"risk": "true", "note": "x" * 3000, "idempotency_key": "r2"}),
+    ("logs", {"risk_flag": True, "duration_minutes": 0, "idempotency_key": "r3"}),
+    ("logs", {"risk_flag": True, "rung_id": 999999, "idempotency_key": "r4"}),
+    ("logs", {"risk_flag": True}),  # no idempotency key
+])
+def test_refused_submission_with_risk_still_alerts(api, planned, mailoutbox, path, body,
+                                                   django_capture_on_commit_callbacks):
+    if path == "logs":
+        body = log_body(planned, **body)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api("POST", f"/clients/{planned.client.pk}/{path}", body)
+    assert response.status_code == 422, response.content
+    alert = RiskAlert.objects.get()
+    assert alert.client == planned.client and alert.check_in is None and alert.log is None
+    assert len(mailoutbox) == 1
+    assert not CheckIn.objects.exists() and not PracticeLog.objects.exists()
+
+
+def test_refused_submission_without_risk_raises_no_alert(api, planned):
+    response = api("POST", f"/clients/{planned.client.pk}/check-ins",
+                   {"risk": False, "tolerable_distress": -1, "idempotency_key": "n"})
+    assert response.status_code == 422
+    assert not RiskAlert.objects.exists()
+
+
+def test_refused_risk_for_a_client_out_of_scope_raises_nothing(api, practice, bob):
+    from bravely.clients.services import create_client
+
+    bobs = create_client(Actor(bob), practice,
+                         {"display_name": "Someone", "primary_clinician": bob})
+    response = api("POST", f"/clients/{bobs.pk}/check-ins",
+                   {"risk": True, "tolerable_distress": -1, "idempotency_key": "o"})
+    assert response.status_code in (404, 422)
+    assert not RiskAlert.objects.exists()

@@ -3,6 +3,7 @@
 from allauth.mfa.utils import is_mfa_enabled
 from django.core.exceptions import ValidationError
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as SchemaError
 from ninja.security import HttpBearer
 
 from bravely.accounts.selectors import membership_of
@@ -17,8 +18,6 @@ class TokenAuth(HttpBearer):
             return None
         if membership.practice.require_clinician_2fa and not is_mfa_enabled(user):
             return None  # the practice requires 2FA; a token made before that stops working
-        request.user = user
-        return user
         request.user = user
         return user
 
@@ -46,6 +45,13 @@ def django_validation_error(request, exc: ValidationError):
     else:
         detail = [{"loc": ["body"], "msg": msg, "type": "value_error"} for msg in exc.messages]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(SchemaError)
+def schema_error(request, exc: SchemaError):
+    """ninja's own 422; a risk answer in a refused practice submission still alerts."""
+    practice.alert_on_refused_risk(request)
+    return api.create_response(request, {"detail": exc.errors}, status=422)
 
 
 from bravely.api import clients, pacing, planning, practice  # noqa: E402

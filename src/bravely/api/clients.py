@@ -9,6 +9,7 @@ from pydantic import field_validator
 
 from bravely.accounts.models import User
 from bravely.accounts.selectors import clinicians_of_practice
+from bravely.api.schemas import Id
 from bravely.audit.services import Actor, record
 from bravely.clients import selectors, services
 from bravely.clients.models import Client
@@ -87,8 +88,8 @@ class ClientIn(Schema):
     pronouns: str = Field("", max_length=40)
     presenting_concerns: str = Field("", max_length=4000)
     status: ClientStatus = "intake"
-    primary_clinician_id: int | None = None
-    care_team: list[int] = Field(default_factory=list, max_length=50)
+    primary_clinician_id: Id | None = None
+    care_team: list[Id] = Field(default_factory=list, max_length=50)
     distress_scale: Scale = "suds100"
     locale: Literal["en"] = "en"
     region: str | None = Field(None, pattern=REGION)
@@ -102,11 +103,12 @@ class ClientIn(Schema):
 class ClientPatch(Schema):
     display_name: str | None = Field(None, min_length=1, max_length=100)
     date_of_birth: date | None = None
-    pronouns: str | None = Field(None, max_length=40)
-    presenting_concerns: str | None = Field(None, max_length=4000)
+    # May be left out, not sent as null: the record has no null for them (send "" to empty).
+    pronouns: str = Field(None, max_length=40)
+    presenting_concerns: str = Field(None, max_length=4000)
     status: ClientStatus | None = None
-    primary_clinician_id: int | None = None
-    care_team: list[int] | None = Field(None, max_length=50)
+    primary_clinician_id: Id | None = None
+    care_team: list[Id] | None = Field(None, max_length=50)
     distress_scale: Scale | None = None
     locale: Literal["en"] | None = None
     region: str | None = Field(None, pattern=REGION)

@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import StrictBool, StringConstraints
 
 from bravely.accounts.selectors import membership_of
+from bravely.api.schemas import Id, Input
 from bravely.audit.services import Actor, record
 from bravely.clients.selectors import get_client
 from bravely.planning import selectors, services
@@ -74,7 +75,7 @@ class RatingIn(Schema):
     consistency: int = Field(ge=1, le=10)
 
 
-class AssessmentIn(Schema):
+class AssessmentIn(Input):
     assessed_on: date | None = None
     source: Literal["session", "portal"] = "session"
     note: str = Field("", max_length=2000)
@@ -129,20 +130,20 @@ class ValuesOut(Schema):
     composite_change: float | None
 
 
-class StatementIn(Schema):
+class StatementIn(Input):
     domain_id: int
     text: str = Field(min_length=1, max_length=500)
     rank: int = Field(ge=1, le=99)
 
 
-class StatementPatch(Schema):
+class StatementPatch(Input):
     domain_id: int | None = None
     text: str | None = Field(None, min_length=1, max_length=500)
     rank: int | None = Field(None, ge=1, le=99)
     archived: bool | None = None
 
 
-class GoalIn(Schema):
+class GoalIn(Input):
     statement_id: int
     what: str = Field(min_length=1, max_length=300)
     times: int = Field(ge=1, le=100)
@@ -150,7 +151,7 @@ class GoalIn(Schema):
     by_when: date
 
 
-class GoalPatch(Schema):
+class GoalPatch(Input):
     version: int = Field(description="The goal's version you read; a stale one is refused.")
     statement_id: int | None = None
     what: str | None = Field(None, min_length=1, max_length=300)
@@ -173,19 +174,19 @@ class GoalOut(Schema):
     history: list[ChangeOut]
 
 
-class SkillIn(Schema):
+class SkillIn(Input):
     kind: Literal["breathing", "grounding", "reappraisal", "custom"]
     description: str = Field("", max_length=300)
     allowed_during_exposure: bool = True
 
 
-class ContactIn(Schema):
+class ContactIn(Input):
     name: str = Field(min_length=1, max_length=150)
     relationship: str = Field("", max_length=150)
     contact: str = Field(min_length=1, max_length=150)
 
 
-class SafetyIn(Schema):
+class SafetyIn(Input):
     distress_ceiling: Distress
     coping_level: Distress | None = None
     exit_strategies: list[Line] = Field(min_length=1, max_length=30)
@@ -270,12 +271,12 @@ class SafetyOverview(Schema):
     open_holds: list[HoldOut]
 
 
-class AckIn(Schema):
+class AckIn(Input):
     method: Literal["session"] = "session"  # only the client, in the portal, records "portal"
     note: str = Field("", max_length=500)
 
 
-class ReadinessIn(Schema):
+class ReadinessIn(Input):
     imminent_suicide_risk: StrictBool
     recent_self_harm_or_suicidal_behaviour: StrictBool
     intoxication_or_unmanaged_substance_use: StrictBool
@@ -315,32 +316,36 @@ class ScreenOut(Schema):
         return list(obj.holds.all())
 
 
-class ClearanceIn(Schema):
+class ClearanceIn(Input):
     rationale: str = Field(min_length=10, max_length=3000)
 
 
-class PlanIn(Schema):
+class PlanIn(Input):
     title: str = Field(min_length=1, max_length=150)
     description: str = Field("", max_length=3000)
     approach: Approach = "inhibitory_learning"
     status: PlanStatus = "draft"
 
 
-class PlanPatch(Schema):
+# In the PATCH bodies below, a text field typed `str` with a None default may be left out but not
+# sent as null: the record has no null for it (send "" to empty it).
+
+
+class PlanPatch(Input):
     version: int = Field(description="The plan's version you read; a stale one is refused.")
     title: str | None = Field(None, min_length=1, max_length=150)
-    description: str | None = Field(None, max_length=3000)
+    description: str = Field(None, max_length=3000)
     approach: Approach | None = None
     status: PlanStatus | None = None
 
 
-class RungIn(Schema):
+class RungIn(Input):
     behaviour: str = Field(min_length=1, max_length=300)
     context_where: str = Field("", max_length=200)
     context_when: str = Field("", max_length=200)
     context_with: str = Field("", max_length=200)
-    values: list[int] = Field(default_factory=list, max_length=20,
-                              description="Ids of the client's value statements.")
+    values: list[Id] = Field(default_factory=list, max_length=20,
+                             description="Ids of the client's value statements.")
     valued_outcome: str = Field("", max_length=1000)
     predicted_distress: Distress
     feared_outcome: str = Field("", max_length=1000)
@@ -353,20 +358,20 @@ class RungIn(Schema):
     decline_id: int | None = Field(None, description="A declined rung this one replaces.")
 
 
-class RungPatch(Schema):
+class RungPatch(Input):
     version: int = Field(description="The rung's version you read; a stale one is refused.")
     behaviour: str | None = Field(None, min_length=1, max_length=300)
-    context_where: str | None = Field(None, max_length=200)
-    context_when: str | None = Field(None, max_length=200)
-    context_with: str | None = Field(None, max_length=200)
-    values: list[int] | None = Field(None, max_length=20)
-    valued_outcome: str | None = Field(None, max_length=1000)
+    context_where: str = Field(None, max_length=200)
+    context_when: str = Field(None, max_length=200)
+    context_with: str = Field(None, max_length=200)
+    values: list[Id] | None = Field(None, max_length=20)
+    valued_outcome: str = Field(None, max_length=1000)
     predicted_distress: Distress | None = None
-    feared_outcome: str | None = Field(None, max_length=1000)
+    feared_outcome: str = Field(None, max_length=1000)
     feared_likelihood: int | None = Field(None, ge=0, le=100)
-    safety_behaviours: str | None = Field(None, max_length=1000)
+    safety_behaviours: str = Field(None, max_length=1000)
     own_ceiling: Distress | None = None
-    rationale: str | None = Field(None, max_length=3000)
+    rationale: str = Field(None, max_length=3000)
     status: RungStatus | None = None
 
 
@@ -422,7 +427,7 @@ class WarningOut(Schema):
     note: str
 
 
-class PaceOptionIn(Schema):
+class PaceOptionIn(Input):
     key: str = Field(min_length=1, max_length=16)
     label: str = Field("", max_length=60)
     sessions_per_week: int = Field(ge=0, le=7)
@@ -430,7 +435,7 @@ class PaceOptionIn(Schema):
     rungs_per_week: float = Field(gt=0, le=7)
 
 
-class PaceIn(Schema):
+class PaceIn(Input):
     options: list[PaceOptionIn] = Field(min_length=2, max_length=6)
     chosen: str = Field(min_length=1, max_length=16)
     reasons: str = Field(min_length=1, max_length=2000)
@@ -481,7 +486,7 @@ class MoveIn(Schema):
     revision: int = Field(description="The ladder revision you read; a stale one is refused.")
 
 
-class WarningAckIn(Schema):
+class WarningAckIn(Input):
     code: str = Field(min_length=1, max_length=40)
     rung_id: int | None = None
     note: str = Field("", max_length=500)
@@ -496,16 +501,16 @@ class WarningAckOut(Schema):
     acknowledged_at: datetime
 
 
-class DeclineIn(Schema):
+class DeclineIn(Input):
     reason: str = Field("", max_length=2000)
     declined_on: date | None = None
 
 
-class ResolveIn(Schema):
+class ResolveIn(Input):
     alternative_note: str = Field(min_length=1, max_length=500)
 
 
-class AssignmentIn(Schema):
+class AssignmentIn(Input):
     rung_id: int
     frequency_per_week: int | None = Field(None, ge=1, le=21, description="Defaults to the "
                                            "chosen pace's practices per week.")
@@ -559,13 +564,13 @@ class AssignmentDetail(AssignmentOut):
     draft_rationale: str
 
 
-class RationaleIn(Schema):
+class RationaleIn(Input):
     text: str = Field(min_length=20, max_length=6000)
     corrects_id: int | None = None
     correction_reason: str = Field("", max_length=500)
 
 
-class CancelIn(Schema):
+class CancelIn(Input):
     reason: str = Field(min_length=1, max_length=500)
 
 
@@ -576,19 +581,19 @@ class DomainOut(Schema):
     is_active: bool
 
 
-class DomainIn(Schema):
+class DomainIn(Input):
     name: str = Field(min_length=1, max_length=80)
     position: int = Field(0, ge=0, le=1000)
     is_active: bool = True
 
 
-class DomainPatch(Schema):
+class DomainPatch(Input):
     name: str | None = Field(None, min_length=1, max_length=80)
     position: int | None = Field(None, ge=0, le=1000)
     is_active: bool | None = None
 
 
-class CrisisIn(Schema):
+class CrisisIn(Input):
     region: str = Field(pattern=REGION)
     name: str = Field(min_length=1, max_length=120)
     contact: str = Field(min_length=1, max_length=200)
@@ -599,12 +604,12 @@ class CrisisIn(Schema):
     is_active: bool = True
 
 
-class CrisisPatch(Schema):
+class CrisisPatch(Input):
     region: str | None = Field(None, pattern=REGION)
     name: str | None = Field(None, min_length=1, max_length=120)
     contact: str | None = Field(None, min_length=1, max_length=200)
-    url: str | None = Field(None, max_length=200)
-    notes: str | None = Field(None, max_length=300)
+    url: str = Field(None, max_length=200)
+    notes: str = Field(None, max_length=300)
     needs_verification: bool | None = None
     position: int | None = Field(None, ge=0, le=1000)
     is_active: bool | None = None

@@ -2,17 +2,22 @@
 `Idempotency-Key` header (or `idempotency_key` in the body); a repeat returns the first record
 with 200 instead of 201."""
 
+import json
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 
+from bravely.api.schemas import Input
 from bravely.audit.services import Actor, record
 from bravely.clients.selectors import get_client
 from bravely.practice import selectors, services
+from bravely.practice.models import RiskAlert
 
 router = Router()
 
@@ -52,7 +57,7 @@ class LogOut(Schema):
     created_at: datetime
 
 
-class LogIn(Schema):
+class LogIn(Input):
     rung_id: int
     assignment_id: int | None = None
     idempotency_key: str | None = Field(None, max_length=64)
@@ -91,7 +96,7 @@ class ValueRating(Schema):
     rating: int = Field(ge=0, le=10)
 
 
-class CheckInIn(Schema):
+class CheckInIn(Input):
     idempotency_key: str | None = Field(None, max_length=64)
     risk: bool
     tolerable_distress: int | None = Field(None, ge=0)
@@ -124,7 +129,7 @@ class AlertOut(Schema):
     note: str
 
 
-class CloseIn(Schema):
+class CloseIn(Input):
     note: str = Field(max_length=3000)
 
 
@@ -133,7 +138,49 @@ def _key(header: str | None, body: str | None) -> str:
     if not key:
         raise ValidationError({"idempotency_key": _(
             "Send an Idempotency-Key header (or idempotency_key) so a retry cannot duplicate.")})
+    if "\x00" in key:
+        raise ValidationError({"idempotency_key": _("Null characters are not allowed.")})
     return key
+
+
+@contextmanager
+def _risk_reaches_care_team(actor, client, risk: bool, source: str):
+    """Checks made here, before the service, refuse a submission; its risk answer still alerts."""
+    try:
+        yield
+    except ValidationError:
+        if risk:
+            services.raise_unlinked_alert(actor, client, source)
+        raise
+
+
+_RISK_FIELD = {"<int:client_id>/logs": ("risk_flag", RiskAlert.Source.LOG),
+               "<int:client_id>/check-ins": ("risk", RiskAlert.Source.CHECK_IN)}
+_YES = (True, 1, "true", "True", "1", "yes", "on")
+
+
+def alert_on_refused_risk(request) -> None:
+    """A practice log or check-in refused by its schema (a 422 before any view code runs) that
+    answered yes to risk still alerts the care team, if the sender may write for the client."""
+    match = request.resolver_match
+    if match is None or request.method != "POST":
+        return
+    field_source = next((value for route, value in _RISK_FIELD.items()
+                         if match.route.endswith("/clients/" + route)), None)
+    if field_source is None:
+        return
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        return
+    if not isinstance(body, dict) or body.get(field_source[0]) not in _YES:
+        return
+    try:
+        client = get_client(request.user, int(match.kwargs["client_id"]), write=True)
+    except (Http404, KeyError, ValueError, OverflowError):
+        return
+    services.raise_unlinked_alert(Actor.from_request(request, via="api"), client,
+                                  field_source[1])
 
 
 @router.get("/clients/{int:client_id}/logs", response=LogPage, summary="Practice logs")
@@ -153,20 +200,22 @@ def list_logs(request, client_id: int, page: int = Query(1, ge=1, le=1_000_000),
 def create_log(request, client_id: int, payload: LogIn,
                idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     client = get_client(request.user, client_id, write=True)
-    rung = selectors.loggable_rungs(client).filter(pk=payload.rung_id).first()
-    if rung is None:
-        raise ValidationError({"rung_id": _("Choose a rung of this client's ladder (not of an "
-                                             "archived plan).")})
-    assignment = None
-    if payload.assignment_id is not None:
-        assignment = client.assignments.filter(pk=payload.assignment_id).first()
-        if assignment is None:
-            raise ValidationError({"assignment_id": _("Choose an assignment of this client.")})
+    actor = Actor.from_request(request, via="api")
+    with _risk_reaches_care_team(actor, client, payload.risk_flag, RiskAlert.Source.LOG):
+        key = _key(idempotency_key, payload.idempotency_key)
+        rung = selectors.loggable_rungs(client).filter(pk=payload.rung_id).first()
+        if rung is None:
+            raise ValidationError({"rung_id": _("Choose a rung of this client's ladder (not of "
+                                                 "an archived plan).")})
+        assignment = None
+        if payload.assignment_id is not None:
+            assignment = client.assignments.filter(pk=payload.assignment_id).first()
+            if assignment is None:
+                raise ValidationError({"assignment_id": _("Choose an assignment of this "
+                                                          "client.")})
     data = payload.dict(exclude={"rung_id", "assignment_id", "idempotency_key"})
-    log, created = services.submit_log(
-        Actor.from_request(request, via="api"), client, rung, data,
-        idempotency_key=_key(idempotency_key, payload.idempotency_key), assignment=assignment,
-        source="api")
+    log, created = services.submit_log(actor, client, rung, data, idempotency_key=key,
+                                       assignment=assignment, source="api")
     return Status(201 if created else 200, log)
 
 
@@ -193,10 +242,12 @@ def list_check_ins(request, client_id: int):
 def create_check_in(request, client_id: int, payload: CheckInIn,
                     idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     client = get_client(request.user, client_id, write=True)
-    data = payload.dict(exclude={"idempotency_key"})
+    actor = Actor.from_request(request, via="api")
+    with _risk_reaches_care_team(actor, client, payload.risk, RiskAlert.Source.CHECK_IN):
+        key = _key(idempotency_key, payload.idempotency_key)
     entry, created = services.submit_check_in(
-        Actor.from_request(request, via="api"), client, data,
-        idempotency_key=_key(idempotency_key, payload.idempotency_key), source="api")
+        actor, client, payload.dict(exclude={"idempotency_key"}), idempotency_key=key,
+        source="api")
     return Status(201 if created else 200, entry)
 
 

@@ -4,7 +4,7 @@ Submissions carry an idempotency key: sending the same log or check-in twice (a 
 after a lost connection) returns the first one instead of creating a second.
 """
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -84,6 +84,11 @@ def validate_log(client, rung: Rung, data: dict) -> None:
     if started is None or started > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"started_at": _("Enter when you started; it cannot be in the "
                                                "future.")})
+    try:
+        started.astimezone(UTC)  # stored in UTC: before the year 1 there, it cannot be stored
+    except OverflowError:
+        raise ValidationError({"started_at": _("Enter when you started; this date is too far "
+                                               "in the past.")}) from None
     peak = data["distress_peak"]
     if (peak < data["distress_before"] or peak < data["distress_after"]) and not data.get(
         "peak_confirmed"
