@@ -1,3 +1,5 @@
+from django.http import Http404
+
 from bravely.accounts.models import Membership, Role
 
 
@@ -27,6 +29,9 @@ def clinicians_of_practice(practice_id):
     ).select_related("user")
 
 
-def is_practice_admin(user) -> bool:
+def get_admin_membership(user) -> Membership:
+    """The practice admin's membership; for anyone else the page or endpoint does not exist."""
     membership = membership_of(user)
-    return membership is not None and membership.role == Role.ADMIN
+    if membership is None or membership.role != Role.ADMIN:
+        raise Http404
+    return membership

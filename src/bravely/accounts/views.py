@@ -18,23 +18,15 @@ from bravely.accounts.forms import (
     PracticeForm,
 )
 from bravely.accounts.models import Invitation
-from bravely.accounts.selectors import membership_of
+from bravely.accounts.selectors import get_admin_membership, membership_of
 from bravely.audit.services import Actor, record
 from bravely.clients.models import ConsentItem
 from bravely.core.forms import add_service_errors
 
 
-def _admin(request):
-    """The admin's membership; anyone else gets a 404, as if the page did not exist."""
-    membership = membership_of(request.user)
-    if membership is None or membership.role != "admin":
-        raise Http404
-    return membership
-
-
 @login_required
 def practice_members(request):
-    membership = _admin(request)
+    membership = get_admin_membership(request.user)
     members = selectors.practice_members(request.user).order_by("role", "user__full_name")
     invitations = Invitation.objects.filter(
         practice_id=membership.practice_id, accepted_at__isnull=True, revoked_at__isnull=True
@@ -46,7 +38,7 @@ def practice_members(request):
 
 @login_required
 def member_edit(request, pk):
-    _admin(request)
+    get_admin_membership(request.user)
     member = get_object_or_404(selectors.practice_members(request.user), pk=pk)
     form = MembershipForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
@@ -66,7 +58,7 @@ def member_edit(request, pk):
 
 @login_required
 def invite(request):
-    membership = _admin(request)
+    membership = get_admin_membership(request.user)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -86,7 +78,7 @@ def invite(request):
 @login_required
 @require_POST
 def invitation_revoke(request, pk):
-    membership = _admin(request)
+    membership = get_admin_membership(request.user)
     invitation = get_object_or_404(Invitation, pk=pk, practice_id=membership.practice_id)
     services.revoke_invitation(Actor.from_request(request), invitation)
     messages.success(request, _("Invitation revoked."))
@@ -117,7 +109,7 @@ def invitation_accept(request, token):
 
 @login_required
 def practice_settings(request):
-    membership = _admin(request)
+    membership = get_admin_membership(request.user)
     form = PracticeForm(request.POST or None, instance=membership.practice)
     if request.method == "POST" and form.is_valid():
         try:
@@ -133,7 +125,7 @@ def practice_settings(request):
 
 @login_required
 def consent_items(request):
-    membership = _admin(request)
+    membership = get_admin_membership(request.user)
     items = ConsentItem.objects.filter(practice_id=membership.practice_id)
     form = ConsentItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -149,7 +141,7 @@ def consent_items(request):
 
 @login_required
 def consent_item_edit(request, pk):
-    membership = _admin(request)
+    membership = get_admin_membership(request.user)
     item = get_object_or_404(ConsentItem, pk=pk, practice_id=membership.practice_id)
     form = ConsentItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():

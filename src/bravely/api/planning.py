@@ -6,13 +6,12 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictBool, StringConstraints
 
-from bravely.accounts.selectors import membership_of
+from bravely.accounts.selectors import get_admin_membership
 from bravely.api.schemas import Id, Input
 from bravely.audit.services import Actor, record
 from bravely.clients.selectors import get_client
@@ -45,13 +44,6 @@ def _actor(request):
 
 def _viewed(request, obj, client, **details):
     record(_actor(request), "view", obj, client=client, details=details or None)
-
-
-def _admin(request):
-    membership = membership_of(request.user)
-    if membership is None or membership.role != "admin":
-        raise Http404
-    return membership
 
 
 # --- schemas ------------------------------------------------------------------------------------
@@ -1089,7 +1081,7 @@ def list_domains(request):
 
 @router.post("/value-domains", response={201: DomainOut}, summary="Add a life domain (admin)")
 def create_domain(request, payload: DomainIn):
-    membership = _admin(request)
+    membership = get_admin_membership(request.user)
     domain = services.save_value_domain(_actor(request), membership.practice, None,
                                         payload.dict())
     return Status(201, domain)
@@ -1098,7 +1090,7 @@ def create_domain(request, payload: DomainIn):
 @router.patch("/value-domains/{int:domain_id}", response=DomainOut,
               summary="Rename, reorder or retire a life domain (admin)")
 def update_domain(request, domain_id: int, payload: DomainPatch):
-    membership = _admin(request)
+    membership = get_admin_membership(request.user)
     domain = get_object_or_404(ValueDomain, pk=domain_id, practice_id=membership.practice_id)
     return services.save_value_domain(_actor(request), membership.practice, domain,
                                       payload.dict(exclude_unset=True))
@@ -1113,7 +1105,7 @@ def list_crisis(request):
 @router.post("/crisis-resources", response={201: CrisisOut},
              summary="Add a crisis resource (admin)")
 def create_crisis(request, payload: CrisisIn):
-    membership = _admin(request)
+    membership = get_admin_membership(request.user)
     resource = services.save_crisis_resource(_actor(request), membership.practice, None,
                                              payload.dict())
     return Status(201, resource)
@@ -1122,7 +1114,7 @@ def create_crisis(request, payload: CrisisIn):
 @router.patch("/crisis-resources/{int:resource_id}", response=CrisisOut,
               summary="Change a crisis resource (admin)")
 def update_crisis(request, resource_id: int, payload: CrisisPatch):
-    membership = _admin(request)
+    membership = get_admin_membership(request.user)
     resource = get_object_or_404(CrisisResource, pk=resource_id,
                                  practice_id=membership.practice_id)
     return services.save_crisis_resource(_actor(request), membership.practice, resource,
@@ -1138,6 +1130,6 @@ def read_settings(request):
 @router.put("/planning-settings", response=SettingsIO,
             summary="Change values scoring and ladder check settings (admin)")
 def update_settings(request, payload: SettingsIO):
-    membership = _admin(request)
+    membership = get_admin_membership(request.user)
     return services.update_planning_settings(_actor(request), membership.practice,
                                              payload.dict())

@@ -1,10 +1,12 @@
+from bravely.accounts.models import Role
+from bravely.accounts.selectors import membership_of
 from bravely.audit.models import AuditEvent
 
 
 def audit_events_for(user, *, action: str = "", client_id: str = "", actor: str = ""):
     """The audit trail a practice admin may browse: their own practice only."""
-    membership = getattr(user, "membership", None)
-    if membership is None or membership.role != "admin":
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.ADMIN:
         return AuditEvent.objects.none()
     events = AuditEvent.objects.filter(practice_id=membership.practice_id)
     if action:

@@ -1,8 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 
-from bravely.accounts.selectors import is_practice_admin
+from bravely.accounts.selectors import get_admin_membership
 from bravely.audit.models import AuditEvent
 from bravely.audit.selectors import audit_events_for
 from bravely.core.pagination import paginate
@@ -10,8 +9,7 @@ from bravely.core.pagination import paginate
 
 @login_required
 def audit_log(request):
-    if not is_practice_admin(request.user):
-        raise Http404
+    get_admin_membership(request.user)
     action = request.GET.get("action", "")
     if action not in AuditEvent.Action.values:
         action = ""

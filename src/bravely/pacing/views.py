@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bravely.accounts.selectors import membership_of
+from bravely.accounts.selectors import get_admin_membership, membership_of
 from bravely.audit.services import Actor, record
 from bravely.clients.selectors import can_edit, get_client
+from bravely.core.forms import add_service_errors
 from bravely.core.pagination import paginate
 from bravely.pacing import selectors, services
 from bravely.pacing.forms import DecisionForm, PacingSettingsForm
@@ -22,14 +23,6 @@ from bravely.planning.models import ExposurePlan
 
 def _actor(request):
     return Actor.from_request(request)
-
-
-def _errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _prefix(rec) -> str:
@@ -97,7 +90,7 @@ def recommendation_decide(request, pk, rec_pk):
                 services.dismiss(_actor(request), rec, data["note"])
                 messages.success(request, _("Recommendation dismissed; your note is kept."))
         except ValidationError as error:
-            _errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("client_recommendations", pk=client.pk)
     record(_actor(request), "view", rec, client=client)
@@ -143,9 +136,7 @@ def _settings_page(request, form, *, title, intro, cancel, client=None, admin=Fa
 
 @login_required
 def pacing_settings(request):
-    membership = membership_of(request.user)
-    if membership is None or membership.role != "admin":
-        raise Http404
+    membership = get_admin_membership(request.user)
     practice = membership.practice
     form = PacingSettingsForm(request.POST or None,
                               instance=services.practice_settings(practice))
@@ -153,7 +144,7 @@ def pacing_settings(request):
         try:
             services.save_settings(_actor(request), practice, form.cleaned_data)
         except ValidationError as error:
-            _errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Pacing settings saved. They apply from the next "
                                         "refresh of each client's recommendations."))
@@ -179,7 +170,7 @@ def plan_pacing_settings(request, pk, plan_pk):
             services.save_settings(_actor(request), client.practice, form.cleaned_data,
                                    plan=plan)
         except ValidationError as error:
-            _errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("This plan's pacing thresholds are saved and its "
                                         "recommendations brought up to date."))

@@ -21,15 +21,6 @@ from bravely.planning.models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def apply_errors(form, error: ValidationError):
-    """Put a service's ValidationError on the form's fields (or the form when no field fits)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 class DistressMixin:
     """Checks distress fields against the client's scale with `clinical.scales`."""
 

@@ -6,16 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bravely.accounts.selectors import membership_of
+from bravely.accounts.selectors import get_admin_membership
 from bravely.audit.services import Actor, record
 from bravely.clients.selectors import can_edit, current_consent, get_client
+from bravely.core.forms import add_service_errors
 from bravely.planning import selectors, services
 from bravely.planning.forms import (
     AcknowledgeSafetyForm,
@@ -39,7 +39,6 @@ from bravely.planning.forms import (
     SupportContactFormSet,
     ValueDomainForm,
     WarningAckForm,
-    apply_errors,
 )
 from bravely.planning.models import (
     CrisisResource,
@@ -55,13 +54,6 @@ def _actor(request):
 
 def _viewed(request, obj, client, **details):
     record(_actor(request), "view", obj, client=client, details=details or None)
-
-
-def _admin(request):
-    membership = membership_of(request.user)
-    if membership is None or membership.role != "admin":
-        raise Http404
-    return membership
 
 
 # --- overview -----------------------------------------------------------------------------------
@@ -121,7 +113,7 @@ def values_new(request, pk):
                 assessed_on=form.cleaned_data["assessed_on"],
                 source=form.cleaned_data["source"], note=form.cleaned_data["note"])
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Values assessment saved. Add the client's value "
                                         "statements next."))
@@ -157,7 +149,7 @@ def statement_new(request, pk, assessment_pk):
                                    domain=form.cleaned_data["domain"],
                                    text=form.cleaned_data["text"], rank=form.cleaned_data["rank"])
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Value statement added."))
             return redirect("values_detail", pk=client.pk, assessment_pk=assessment.pk)
@@ -182,7 +174,7 @@ def statement_edit(request, pk, statement_pk):
         try:
             services.update_statement(_actor(request), statement, data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Value statement saved."))
             return redirect("values_detail", pk=client.pk, assessment_pk=statement.assessment_id)
@@ -206,7 +198,7 @@ def goal_new(request, pk):
                                  what=data["what"], times=data["times"], per=data["per"],
                                  by_when=data["by_when"])
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Valued goal saved."))
             return redirect("values_list", pk=client.pk)
@@ -231,7 +223,7 @@ def goal_edit(request, pk, goal_pk):
                                  version=form.cleaned_data.get("version"),
                                  note=form.cleaned_data.get("note", ""))
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Goal revised; the earlier version is kept in its "
                                         "history."))
@@ -296,7 +288,7 @@ def safety_edit(request, pk):
                                      if f.cleaned_data],
             })
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Safety parameters saved as a new version. Ask the "
                                         "client to acknowledge it."))
@@ -337,7 +329,7 @@ def readiness_new(request, pk):
             screen = services.record_readiness(_actor(request), client, form.answers(),
                                                note=form.cleaned_data["note"])
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             if screen.holds.exists():
                 messages.warning(request, _("Readiness screen saved. Exposure is on hold until "
@@ -363,7 +355,7 @@ def hold_clear(request, pk, hold_pk):
         try:
             services.clear_hold(_actor(request), hold, form.cleaned_data["rationale"])
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Clearance recorded."))
             return redirect("safety_detail", pk=client.pk)
@@ -384,7 +376,7 @@ def plan_new(request, pk):
         try:
             plan = services.create_plan(_actor(request), client, form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Plan created. Add its rungs next."))
             return redirect("plan_detail", pk=client.pk, plan_pk=plan.pk)
@@ -408,7 +400,7 @@ def plan_edit(request, pk, plan_pk):
             services.update_plan(_actor(request), fresh, data,
                                  version=form.cleaned_data.get("version"))
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Plan saved."))
             return redirect("plan_detail", pk=client.pk, plan_pk=plan.pk)
@@ -477,7 +469,7 @@ def rung_new(request, pk, plan_pk):
                               form.cleaned_data["values"],
                               revision=form.cleaned_data.get("revision"), decline=decline)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Rung added to the ladder."))
             return redirect("plan_detail", pk=client.pk, plan_pk=plan.pk)
@@ -498,7 +490,7 @@ def rung_edit(request, pk, rung_pk):
                                  form.cleaned_data["values"],
                                  version=form.cleaned_data.get("version"))
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Rung saved."))
             return redirect(reverse("plan_detail", args=[client.pk, rung.plan_id])
@@ -567,7 +559,7 @@ def rung_decline(request, pk, rung_pk):
             services.decline_rung(_actor(request), rung, reason=form.cleaned_data["reason"],
                                   declined_on=form.cleaned_data["declined_on"])
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Recorded: the client declined this rung. That is their "
                                         "choice and counts against nothing. Offer an "
@@ -594,7 +586,7 @@ def decline_resolve(request, pk, decline_pk):
             services.resolve_decline(_actor(request), decline,
                                      note=form.cleaned_data["alternative_note"])
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Alternative recorded."))
             return redirect("plan_detail", pk=client.pk, plan_pk=decline.rung.plan_id)
@@ -623,7 +615,7 @@ def pace_new(request, pk, plan_pk):
                                  reasons=form.cleaned_data["reasons"],
                                  decided_on=form.cleaned_data["decided_on"])
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Pace decision recorded."))
             return redirect("plan_detail", pk=client.pk, plan_pk=plan.pk)
@@ -654,7 +646,7 @@ def assignment_new(request, pk, rung_pk):
         try:
             assignment = services.assign_homework(_actor(request), rung, form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Homework assigned. Review and sign the drafted "
                                         "rationale."))
@@ -694,7 +686,7 @@ def rationale_sign(request, pk, assignment_pk):
                                     correction_reason=form.cleaned_data.get("correction_reason",
                                                                             ""))
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Rationale signed. Signed text is never changed; a "
                                         "correction is a new entry."))
@@ -727,7 +719,7 @@ def assignment_cancel(request, pk, assignment_pk):
 
 @login_required
 def value_domains(request):
-    membership = _admin(request)
+    membership = get_admin_membership(request.user)
     services.seed_value_domains(membership.practice)
     form = ValueDomainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -735,7 +727,7 @@ def value_domains(request):
             services.save_value_domain(_actor(request), membership.practice, None,
                                        form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Life domain added."))
             return redirect("value_domains")
@@ -746,7 +738,7 @@ def value_domains(request):
 
 @login_required
 def value_domain_edit(request, pk):
-    membership = _admin(request)
+    membership = get_admin_membership(request.user)
     domain = get_object_or_404(ValueDomain, pk=pk, practice_id=membership.practice_id)
     form = ValueDomainForm(request.POST or None, instance=domain)
     if request.method == "POST" and form.is_valid():
@@ -754,7 +746,7 @@ def value_domain_edit(request, pk):
             services.save_value_domain(_actor(request), membership.practice,
                                        ValueDomain.objects.get(pk=domain.pk), form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Life domain saved. Past assessments keep the name "
                                         "they were rated under."))
@@ -766,14 +758,14 @@ def value_domain_edit(request, pk):
 
 @login_required
 def crisis_resources(request):
-    membership = _admin(request)
+    membership = get_admin_membership(request.user)
     form = CrisisResourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_crisis_resource(_actor(request), membership.practice, None,
                                           form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Crisis resource added."))
             return redirect("crisis_resources")
@@ -784,7 +776,7 @@ def crisis_resources(request):
 
 @login_required
 def crisis_resource_edit(request, pk):
-    membership = _admin(request)
+    membership = get_admin_membership(request.user)
     resource = get_object_or_404(CrisisResource, pk=pk, practice_id=membership.practice_id)
     form = CrisisResourceForm(request.POST or None, instance=resource)
     if request.method == "POST" and form.is_valid():
@@ -793,7 +785,7 @@ def crisis_resource_edit(request, pk):
                                           CrisisResource.objects.get(pk=resource.pk),
                                           form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Crisis resource saved. Safety parameters saved before "
                                         "keep the entry as it was then."))
@@ -805,7 +797,7 @@ def crisis_resource_edit(request, pk):
 
 @login_required
 def planning_settings(request):
-    membership = _admin(request)
+    membership = get_admin_membership(request.user)
     instance = services.planning_settings(membership.practice)
     form = PlanningSettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -813,7 +805,7 @@ def planning_settings(request):
             services.update_planning_settings(_actor(request), membership.practice,
                                               form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Planning settings saved."))
             return redirect("planning_settings")

@@ -5,11 +5,10 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from bravely.accounts.selectors import membership_of
+from bravely.accounts.selectors import get_admin_membership
 from bravely.audit.services import Actor, record
 from bravely.clients.selectors import can_edit, get_client
 from bravely.core.forms import add_service_errors
@@ -89,9 +88,7 @@ def close_alert(request, pk, alert_pk):
 
 @login_required
 def check_in_settings(request):
-    membership = membership_of(request.user)
-    if membership is None or membership.role != "admin":
-        raise Http404
+    membership = get_admin_membership(request.user)
     settings = services.check_in_settings(membership.practice)
     form = CheckInSettingsForm(request.POST or None, instance=settings)
     if request.method == "POST" and form.is_valid():
