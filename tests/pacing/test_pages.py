@@ -132,3 +132,30 @@ def test_deciding_twice_from_the_page_changes_nothing(planned, practise, alice, 
     assert "already decided" in response.content.decode()
     pause.refresh_from_db()
     assert pause.status == "dismissed" and pause.decision_note == "Talked it through"
+
+
+def test_a_plan_can_follow_the_practice_thresholds_again(planned, practise, alice):
+    practise(**VIOLATED, hours_ago=5)
+    practise(**VIOLATED)
+    url = reverse("plan_pacing_settings", args=[planned.client.pk, planned.plan.pk])
+    http = signed_in(alice)
+    form = http.get(url).context["form"]
+    data = {name: form.initial[name] for name in form.fields}
+    http.post(url, {**data, "consecutive_for_advance": 3})
+    assert not Recommendation.objects.filter(kind="advance", status="open").exists()
+    assert "Use the practice" in http.get(url).content.decode()
+
+    response = http.post(url, {"follow_practice": "1"})
+    assert response.status_code == 302
+    kept = PacingSettings.objects.get(plan=planned.plan)
+    assert kept.follows_practice and kept.consecutive_for_advance == 3
+    assert Recommendation.objects.filter(kind="advance", status="open").exists()
+    page = http.get(url)
+    assert page.context["form"].initial["consecutive_for_advance"] == 2
+    assert "Use the practice" not in page.content.decode()
+    assert AuditEvent.objects.filter(object_type="pacingsettings", action="update",
+                                     client_id=planned.client.pk).exists()
+
+    http.post(url, {**data, "consecutive_for_advance": 4})
+    kept.refresh_from_db()
+    assert not kept.follows_practice and kept.consecutive_for_advance == 4

@@ -187,6 +187,10 @@ class PacingSettings(models.Model):
         default=DEFAULTS.too_easy_max_logs, validators=[MinValueValidator(0),
                                                         MaxValueValidator(50)],
         help_text=_("Bravely default."))
+    follows_practice = models.BooleanField(
+        _("follows the practice's thresholds"), default=False,
+        help_text=_("A plan's own thresholds set aside: the plan uses the practice's again, and "
+                    "these values are kept as they were."))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)

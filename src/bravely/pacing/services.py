@@ -58,7 +58,8 @@ def practice_settings(practice) -> PacingSettings:
 
 
 def plan_settings(plan: ExposurePlan) -> PacingSettings | None:
-    return PacingSettings.objects.filter(plan=plan).first()
+    """The plan's own thresholds, unless it was set back to follow the practice's."""
+    return PacingSettings.objects.filter(plan=plan, follows_practice=False).first()
 
 
 def policy_for(plan: ExposurePlan | None, practice, cache: dict | None = None):
@@ -67,7 +68,7 @@ def policy_for(plan: ExposurePlan | None, practice, cache: dict | None = None):
     if "practice" not in cache:
         cache["practice"] = practice_settings(practice).policy()
         cache["plans"] = {s.plan_id: s for s in PacingSettings.objects.filter(
-            practice=practice, plan__isnull=False)}
+            practice=practice, plan__isnull=False, follows_practice=False)}
     own = cache["plans"].get(plan.pk) if plan is not None else None
     return own.policy() if own is not None else cache["practice"]
 
@@ -88,10 +89,14 @@ def save_settings(actor: Actor, practice, data: dict, *, plan: ExposurePlan | No
                     or PacingSettings(practice=practice))
     else:
         settings = (PacingSettings.objects.select_for_update().filter(plan=plan).first()
-                    or PacingSettings(practice=practice, plan=plan,
-                                      **_setting_values(practice_settings(practice))))
+                    or PacingSettings(practice=practice, plan=plan))
+        if settings.pk is None or settings.follows_practice:
+            for field, value in _setting_values(practice_settings(practice)).items():
+                setattr(settings, field, value)
     creating = settings.pk is None
     before = _setting_values(settings)
+    resumed = settings.follows_practice
+    settings.follows_practice = False
     for field in POLICY_FIELDS:
         if field in data and data[field] is not None:
             setattr(settings, field, data[field])
@@ -107,12 +112,32 @@ def save_settings(actor: Actor, practice, data: dict, *, plan: ExposurePlan | No
     after = _setting_values(settings)
     changed = {f: [before[f], after[f]] for f in POLICY_FIELDS if before[f] != after[f]}
     client = plan.client if plan is not None else None
+    details = {"plan": getattr(plan, "pk", None), "changed": changed}
+    if resumed:
+        details["own_thresholds_again"] = True
     record(actor, "create" if creating else "update", settings, client=client,
-           practice_id=practice.pk, details={"plan": getattr(plan, "pk", None),
-                                             "changed": changed})
+           practice_id=practice.pk, details=details)
     if plan is not None:
         refresh_recommendations(plan.client)
     return settings
+
+
+@transaction.atomic
+def follow_practice_settings(actor: Actor, plan: ExposurePlan) -> PacingSettings | None:
+    """Set a plan's own thresholds aside so it uses the practice's again. Nothing is deleted:
+    the plan's values stay on record, and saving the plan's thresholds again starts from the
+    practice's current ones."""
+    own = PacingSettings.objects.select_for_update().filter(
+        plan=plan, follows_practice=False).first()
+    if own is None:
+        return None
+    own.follows_practice = True
+    own.updated_by = actor.user if getattr(actor.user, "pk", None) else None
+    own.save(update_fields=["follows_practice", "updated_by", "updated_at"])
+    record(actor, "update", own, client=plan.client, practice_id=plan.client.practice_id,
+           details={"plan": plan.pk, "follows_practice": True})
+    refresh_recommendations(plan.client)
+    return own
 
 
 # --- from stored data to the engine's inputs ----------------------------------------------------

@@ -128,10 +128,11 @@ def needs_attention(request):
     })
 
 
-def _settings_page(request, form, *, title, intro, cancel, client=None, admin=False):
+def _settings_page(request, form, *, title, intro, cancel, client=None, admin=False,
+                   own=False):
     return render(request, "pacing/settings.html", {
         "form": form, "title": title, "intro": intro, "cancel": cancel, "client": client,
-        "admin": admin})
+        "admin": admin, "own": own})
 
 
 @login_required
@@ -159,6 +160,11 @@ def pacing_settings(request):
 def plan_pacing_settings(request, pk, plan_pk):
     client = get_client(request.user, pk, write=True)
     plan = get_object_or_404(ExposurePlan.objects.filter(client=client), pk=plan_pk)
+    if request.method == "POST" and "follow_practice" in request.POST:
+        services.follow_practice_settings(_actor(request), plan)
+        messages.success(request, _("This plan uses the practice's pacing thresholds again; "
+                                    "its recommendations are brought up to date."))
+        return redirect("client_recommendations", pk=client.pk)
     own = services.plan_settings(plan)
     instance = own or PacingSettings(
         practice=client.practice, plan=plan,
@@ -179,6 +185,7 @@ def plan_pacing_settings(request, pk, plan_pk):
            object_type="pacingsettings")
     return _settings_page(
         request, form, client=client, cancel=reverse("client_recommendations", args=[client.pk]),
+        own=own is not None,
         title=_("Pacing thresholds for “%(plan)s”") % {"plan": plan.title},
         intro=(_("This plan has its own thresholds.") if own else
                _("This plan uses the practice's thresholds; saving here gives it its own.")))
