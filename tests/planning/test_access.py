@@ -98,7 +98,7 @@ API_ROUTES = [
      {**CL, "assessment_id": "assessment"},
      {"domain_id": "@domain", "text": "Being a good friend", "rank": 2}, awrite()),
     ("PATCH", "/clients/{client_id}/statements/{statement_id}",
-     {**CL, "statement_id": "statement"}, {"rank": 3}, awrite(200)),
+     {**CL, "statement_id": "statement"}, {"version": 1, "rank": 3}, awrite(200)),
     ("GET", "/clients/{client_id}/goals", CL, None, AREAD),
     ("POST", "/clients/{client_id}/goals", CL,
      {"statement_id": "@statement", "what": "Speak in a meeting", "times": 1, "per": "week",

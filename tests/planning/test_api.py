@@ -160,6 +160,16 @@ def test_stale_reorder_and_edits_are_refused(api, client_record, plan, ladder):
     assert locs(missing) == [("body", "payload", "rung_ids")]
 
 
+def test_a_stale_statement_change_is_refused(api, client_record, statement):
+    path = f"/clients/{client_record.pk}/statements/{statement.pk}"
+    first = api.patch(path, {"version": 1, "text": "Speak up at work"})
+    assert first.status_code == 200 and first.json()["version"] == 2
+    second = api.patch(path, {"version": 1, "rank": 4})
+    assert second.status_code == 422 and locs(second) == [("body", "payload", "version")]
+    statement.refresh_from_db()
+    assert (statement.text, statement.rank, statement.version) == ("Speak up at work", 1, 2)
+
+
 def test_window_ending_before_it_starts_is_422(api, client_record, ladder):
     response = api.post(f"/clients/{client_record.pk}/assignments", {
         "rung_id": ladder[0].pk, "starts_on": str(TODAY), "ends_on": str(TODAY - timedelta(1)),

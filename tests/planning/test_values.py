@@ -122,12 +122,25 @@ def test_statement_edit_keeps_history_and_archives_without_deleting(web, actor, 
     statement = make_statement(actor, client_record)
     url = reverse("statement_edit", args=[client_record.pk, statement.pk])
     web.post(url, {"domain": statement.domain_id, "text": "Share ideas", "rank": 2,
-                   "archive": "1"})
+                   "archive": "1", "version": 1})
     statement.refresh_from_db()
     assert statement.archived_at is not None and statement.text == "Share ideas"
     change = ChangeRecord.objects.filter(object_type="valuestatement").first()
     assert change.before["text"] == "Sharing my ideas at work"
     assert change.after["text"] == "Share ideas"
+
+
+def test_a_stale_statement_edit_is_refused_not_overwritten(web, actor, client_record):
+    statement = make_statement(actor, client_record)
+    url = reverse("statement_edit", args=[client_record.pk, statement.pk])
+    first = {"domain": statement.domain_id, "text": "Speak up at work", "rank": 1, "version": 1}
+    assert web.post(url, first).status_code == 302
+    second = {**first, "text": "Share ideas"}  # the form was opened before the first save
+    page = web.post(url, second)
+    assert page.status_code == 200
+    assert "Someone else changed this since you opened it" in page.content.decode()
+    statement.refresh_from_db()
+    assert (statement.text, statement.version) == ("Speak up at work", 2)
 
 
 def test_repeated_assessments_are_compared_side_by_side(web, actor, client_record):

@@ -92,6 +92,7 @@ class StatementOut(Schema):
     text: str
     rank: int
     archived: bool
+    version: int
 
 
 class AssessmentOut(Schema):
@@ -129,6 +130,8 @@ class StatementIn(Input):
 
 
 class StatementPatch(Input):
+    version: int = Field(description="The statement's version you read; a stale one is "
+                                     "refused.")
     domain_id: int | None = None
     text: str | None = Field(None, min_length=1, max_length=500)
     rank: int | None = Field(None, ge=1, le=99)
@@ -626,7 +629,7 @@ class SettingsIO(Schema):
 def _statement_out(s):
     return {"id": s.pk, "assessment_id": s.assessment_id, "domain_id": s.domain_id,
             "domain_name": s.domain.name, "text": s.text, "rank": s.rank,
-            "archived": s.archived_at is not None}
+            "archived": s.archived_at is not None, "version": s.version}
 
 
 def _assessment_out(a):
@@ -758,11 +761,12 @@ def create_statement(request, client_id: int, assessment_id: int, payload: State
 def update_statement(request, client_id: int, statement_id: int, payload: StatementPatch):
     client, statement = selectors.get_statement(request.user, client_id, statement_id,
                                                 write=True)
-    data = payload.dict(exclude_unset=True)
+    data = payload.dict(exclude_unset=True, exclude={"version"})
     if "domain_id" in data:
         data["domain"] = ValueDomain.objects.filter(pk=data.pop("domain_id"),
                                                     practice=client.practice).first()
-    statement = services.update_statement(_actor(request), statement, data)
+    statement = services.update_statement(_actor(request), statement, data,
+                                          version=payload.version)
     return _statement_out(ValueStatement.objects.select_related("domain").get(pk=statement.pk))
 
 

@@ -130,6 +130,8 @@ class AssessmentForm(forms.Form):
 
 
 class StatementForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = ValueStatement
         fields = ["domain", "text", "rank"]
@@ -139,6 +141,10 @@ class StatementForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["domain"].queryset = ValueDomain.objects.filter(practice=practice,
                                                                     is_active=True)
+        if self.instance.pk is None:
+            del self.fields["version"]
+        else:
+            self.fields["version"].initial = self.instance.version
 
 
 class GoalForm(forms.ModelForm):

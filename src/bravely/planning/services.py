@@ -267,8 +267,11 @@ def add_statement(actor: Actor, client: Client, assessment: ValuesAssessment, *,
 
 
 @transaction.atomic
-def update_statement(actor: Actor, statement: ValueStatement, data: dict) -> ValueStatement:
+def update_statement(actor: Actor, statement: ValueStatement, data: dict, *, version: int
+                     ) -> ValueStatement:
     statement = ValueStatement.objects.select_for_update().get(pk=statement.pk)
+    if version != statement.version:
+        raise ValidationError({"version": stale_message()})
     before = _statement_state(statement)
     if "domain" in data:
         domain = data["domain"]
@@ -284,6 +287,7 @@ def update_statement(actor: Actor, statement: ValueStatement, data: dict) -> Val
     elif data.get("archived") is False:
         statement.archived_at = None
     _full_clean(statement)
+    statement.version += 1
     statement.save()
     after = _statement_state(statement)
     _history(actor, statement.client, statement, "update", before, after)

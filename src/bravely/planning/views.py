@@ -172,7 +172,8 @@ def statement_edit(request, pk, statement_pk):
         if request.POST.get("archive") == "1":
             data["archived"] = True
         try:
-            services.update_statement(_actor(request), statement, data)
+            services.update_statement(_actor(request), statement, data,
+                                      version=form.cleaned_data.get("version"))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
