@@ -114,6 +114,9 @@ def test_enrolling_through_the_activation_page(gated, alice):
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=alice, type="totp").exists()
     assert Authenticator.objects.filter(user=alice, type="recovery_codes").exists()
+    codes = http.get(response["Location"])  # the recovery codes, then back to the caseload
+    assert codes.status_code == 200
+    assert '<a class="button" href="/clients/">Continue to Bravely</a>' in codes.content.decode()
     assert http.get("/clients/").status_code == 200
 
 

@@ -2,6 +2,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.shortcuts import redirect
 
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/api/", "/invitations/")
+AFTER_2FA = "bravely_after_2fa"
 
 
 class RequireTwoFactorMiddleware:
@@ -19,5 +20,8 @@ class RequireTwoFactorMiddleware:
                 and membership.practice.require_clinician_2fa
                 and not is_mfa_enabled(user)
             ):
+                path = request.get_full_path()
+                if request.method == "GET" and not path.startswith("//"):
+                    request.session[AFTER_2FA] = path  # offered once enrolment is done
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
