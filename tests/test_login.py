@@ -164,3 +164,8 @@ def test_password_reset_for_an_unknown_address_reveals_nothing(db, client):
     response = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
     assert response.status_code == 302
     assert all("reset/key" not in m.body for m in mail.outbox)
+
+
+def test_the_sign_in_page_says_accounts_come_by_invitation(db):
+    page = HttpClient().get("/accounts/login/").content.decode()
+    assert "by invitation" in page and "/accounts/signup/" not in page

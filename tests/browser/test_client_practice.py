@@ -3,10 +3,11 @@ safely, and the clinician sees the recommendation and accepts it."""
 
 from playwright.sync_api import expect
 
+from bravely.accounts.models import User
 from bravely.clients.models import Client
 from bravely.core.demo import DEMO_PASSWORD, load_demo
 from bravely.pacing.models import Recommendation
-from bravely.practice.models import PracticeLog, StopEvent
+from bravely.practice.models import JournalEntry, PracticeLog, RiskAlert, StopEvent
 from tests.browser_support import assert_accessible, sign_in
 
 
@@ -102,6 +103,8 @@ def test_every_portal_page_is_accessible_and_fits_320_px(browser, live_server, t
     sign_in(page, "jordan.reyes@riverside.example", DEMO_PASSWORD)
     jordan = Client.objects.get(display_name="Jordan Reyes")
     assignment = jordan.assignments.filter(status="active").first()
+    JournalEntry.objects.create(client=jordan, text="https://example.org/" + "a" * 400,
+                                author=User.objects.get(email="jordan.reyes@riverside.example"))
     for path in ("/me/", "/me/ladder/", "/me/values/", "/me/values/rate/", "/me/values/new/",
                  "/me/safety/", "/me/sharing/", f"/me/log/{assignment.pk}/", "/me/journal/",
                  "/me/check-in/", "/me/stop/"):
@@ -109,6 +112,18 @@ def test_every_portal_page_is_accessible_and_fits_320_px(browser, live_server, t
         assert_accessible(page)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, f"{path} scrolls sideways at 320 px ({width}px)"
+    # a yes to the risk question in a check-in the form refuses: support at once, input kept
+    page.goto("/me/check-in/")
+    page.get_by_label("Yes").check()
+    page.get_by_label("The most distress you could handle").fill("150")
+    page.get_by_label("Anything you want your clinician to know?").fill("Rough week")
+    page.get_by_role("button", name="Send check-in").click()
+    expect(page.get_by_role("heading", name="Thank you for telling us")).to_be_visible()
+    expect(page.get_by_label("Anything you want your clinician to know?")).to_have_value(
+        "Rough week")
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert RiskAlert.objects.filter(client=jordan, check_in=None, closed_at=None).exists()
     context.close()
     support = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640})
     page = support.new_page()

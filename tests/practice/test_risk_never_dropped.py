@@ -108,3 +108,59 @@ def test_deactivated_care_team_means_admins_are_told(planned, dana, alice,
 def test_drafts_are_audited(portal, planned):
     portal.post("/me/log/draft/", {"idempotency_key": "d", "what_happened": "x"})
     assert AuditEvent.objects.filter(object_type="practicedraft", action="update").exists()
+
+
+# Refused by the form itself (before any service runs) --------------------------------------------
+
+def test_a_risk_check_in_with_an_out_of_range_rating_alerts_and_keeps_the_note(
+        portal, planned, django_capture_on_commit_callbacks):
+    field = f"value_{planned.statement.pk}"
+    with django_capture_on_commit_callbacks(execute=True):
+        page = portal.post("/me/check-in/", {"idempotency_key": "c1", "risk": "yes",
+                                             field: "11", "note": "Hard week"})
+    html = page.content.decode()
+    assert page.status_code == 200 and field in page.context["form"].errors
+    assert "Thank you for telling us" in html and "Example US crisis line" in html
+    assert "Hard week" in html  # nothing the client wrote is lost
+    assert RiskAlert.objects.filter(client=planned.client, check_in=None).count() == 1
+    assert not CheckIn.objects.exists() and len(mail.outbox) == 1
+
+
+def test_distress_beyond_the_scale_is_refused_by_the_check_in_form(portal, planned):
+    page = portal.post("/me/check-in/", {"idempotency_key": "c2", "risk": "no",
+                                         "tolerable_distress": "150", "note": "Kept"})
+    assert "tolerable_distress" in page.context["form"].errors
+    assert "Kept" in page.content.decode()
+    assert not CheckIn.objects.exists() and not RiskAlert.objects.exists()
+
+
+def test_a_risk_log_refused_by_the_form_alerts_once_and_links_when_sent_again(
+        portal, url, planned, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = portal.post(url, log_form(risk_flag="on", distress_peak="150"))
+    assert "distress_peak" in page.context["form"].errors
+    assert "Thank you for telling us" in page.content.decode()
+    assert "They said hello back" in page.content.decode()
+    assert RiskAlert.objects.filter(source="log", log=None).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        portal.post(url, log_form(risk_flag="on", distress_peak="150"))  # sent again, unchanged
+        done = portal.post(url, log_form(risk_flag="on"))  # corrected
+    assert "Thank you for telling us" in done.content.decode()
+    log = PracticeLog.objects.get()
+    alert = RiskAlert.objects.get()
+    assert alert.log == log and alert.is_open
+    assert len(mail.outbox) == 1  # one event, one e-mail
+
+
+def test_a_refused_risk_answer_long_ago_is_not_reused(portal, planned):
+    old = RiskAlert.objects.create(client=planned.client, source="check_in",
+                                   raised_at=timezone.now() - timedelta(hours=2))
+    portal.post("/me/check-in/", {"idempotency_key": "c3", "risk": "yes"})
+    assert RiskAlert.objects.exclude(pk=old.pk).get().check_in is not None
+
+
+def test_a_no_to_risk_in_an_invalid_form_raises_nothing(portal, url, planned):
+    portal.post(url, log_form(distress_peak="150"))
+    portal.post("/me/check-in/", {"idempotency_key": "c4", "risk": "no",
+                                 "tolerable_distress": "-1"})
+    assert not RiskAlert.objects.exists()

@@ -21,7 +21,8 @@ from bravely.portal import services as portal_services
 from bravely.portal.selectors import own_client
 from bravely.practice import selectors as practice_selectors
 from bravely.practice import services as practice_services
-from bravely.practice.forms import CheckInForm, JournalForm, PracticeLogForm
+from bravely.practice.forms import CheckInForm, JournalForm, PracticeLogForm, answered_risk
+from bravely.practice.models import RiskAlert
 
 
 def _actor(request):
@@ -98,6 +99,7 @@ def log_practice(request, assignment_pk):
         if draft:
             form.errors.clear()  # a restored draft is shown as it was, not judged yet
         record(_actor(request), "view", client, object_type="portal_log_form")
+    risk_told = False
     if request.method == "POST" and form.is_valid():
         try:
             log, created = practice_services.submit_log(
@@ -106,11 +108,7 @@ def log_practice(request, assignment_pk):
                 source="portal")
         except ValidationError as error:
             add_service_errors(form, error)
-            if form.cleaned_data.get("risk_flag"):
-                messages.warning(request, _("Your care team has been told about the thoughts of "
-                                            "harming yourself. Support is below."))
-                return render(request, "portal/support_now.html",
-                              {"client": client, **safety_context(client)})
+            risk_told = bool(form.cleaned_data.get("risk_flag"))  # the service told the team
         else:
             if log.risk_flag:
                 return render(request, "portal/support_now.html",
@@ -121,9 +119,13 @@ def log_practice(request, assignment_pk):
                 return redirect("portal_stop")
             messages.success(request, _("Practice saved. Well done for facing it."))
             return redirect("portal_today")
+    elif request.method == "POST" and answered_risk(form, "risk_flag"):
+        practice_services.raise_unlinked_alert(_actor(request), client, RiskAlert.Source.LOG)
+        risk_told = True
     return render(request, "portal/log_form.html", {
         "client": client, "assignment": assignment, "rung": rung, "form": form,
-        "values": rung.values.all(), "restored": draft is not None,
+        "values": rung.values.all(), "restored": draft is not None, "risk_told": risk_told,
+        **(safety_context(client) if risk_told else {}),
     })
 
 
@@ -180,6 +182,7 @@ def check_in(request):
                       .order_by("rank", "id")[:3])
     form = CheckInForm(request.POST or None, client=client, question=settings.risk_question,
                        statements=statements, initial={"idempotency_key": uuid.uuid4().hex})
+    risk_told = False
     if request.method == "POST" and form.is_valid():
         try:
             entry, _created = practice_services.submit_check_in(
@@ -187,17 +190,22 @@ def check_in(request):
                 idempotency_key=form.cleaned_data["idempotency_key"], source="portal")
         except ValidationError as error:
             add_service_errors(form, error)
-            if form.cleaned_data.get("risk"):
-                return render(request, "portal/support_now.html",
-                              {"client": client, **safety_context(client)})
+            risk_told = bool(form.cleaned_data.get("risk"))  # the service told the team
         else:
             if entry.risk:
                 return render(request, "portal/support_now.html",
                               {"client": client, **safety_context(client)})
             messages.success(request, _("Thank you for checking in."))
             return redirect("portal_today")
-    record(_actor(request), "view", client, object_type="portal_check_in")
-    return render(request, "portal/check_in.html", {"client": client, "form": form})
+    elif request.method == "POST" and answered_risk(form, "risk"):
+        practice_services.raise_unlinked_alert(_actor(request), client,
+                                               RiskAlert.Source.CHECK_IN)
+        risk_told = True
+    if request.method == "GET":
+        record(_actor(request), "view", client, object_type="portal_check_in")
+    return render(request, "portal/check_in.html", {
+        "client": client, "form": form, "risk_told": risk_told,
+        **(safety_context(client) if risk_told else {})})
 
 
 @login_required

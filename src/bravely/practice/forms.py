@@ -20,6 +20,14 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def answered_risk(form, name: str) -> bool:
+    """Whether a submitted form said yes to the risk question, even if the form is invalid."""
+    try:
+        return bool(form.fields[name].clean(form.data.get(name)))
+    except forms.ValidationError:
+        return False
+
+
 class PracticeLogForm(forms.Form):
     """One practice, as the client lived it. Distress is on the client's own scale."""
 
@@ -136,9 +144,9 @@ class CheckInForm(forms.Form):
     def __init__(self, *args, client, question, statements, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["risk"].label = question
-        self.fields["tolerable_distress"].widget = distress_widget(client.scale_max)
-        self.fields["tolerable_distress"].min_value = 0
-        self.fields["tolerable_distress"].max_value = client.scale_max
+        self.fields["tolerable_distress"] = forms.IntegerField(
+            label=self.fields["tolerable_distress"].label, required=False, min_value=0,
+            max_value=client.scale_max, widget=distress_widget(client.scale_max))
         self.statements = statements
         for statement in statements:
             self.fields[f"value_{statement.pk}"] = forms.IntegerField(

@@ -100,9 +100,28 @@ def validate_log(client, rung: Rung, data: dict) -> None:
         raise ValidationError({"stopped_early_reason": _("Say briefly why you stopped.")})
 
 
+# A refused submission raises an alert before any record exists; the client usually corrects it
+# and sends it again within minutes. That is one event, so it gets one alert (and one e-mail).
+RESENT_WITHIN = timedelta(hours=1)
+
+
+def _recent_unlinked_alert(client, source: str) -> RiskAlert | None:
+    return (RiskAlert.objects.select_for_update()
+            .filter(client=client, source=source, check_in=None, log=None, closed_at=None,
+                    raised_at__gte=timezone.now() - RESENT_WITHIN)
+            .order_by("-raised_at").first())
+
+
 def _raise_alert(actor: Actor, client, *, check_in=None, log=None) -> RiskAlert:
-    alert = RiskAlert.objects.create(
-        client=client, source="check_in" if check_in else "log", check_in=check_in, log=log)
+    source = RiskAlert.Source.CHECK_IN if check_in else RiskAlert.Source.LOG
+    earlier = _recent_unlinked_alert(client, source)
+    if earlier is not None:
+        earlier.check_in, earlier.log = check_in, log
+        earlier.save(update_fields=["check_in", "log"])
+        record(actor, "update", earlier, client=client,
+               details={"source": source, "linked_to": (check_in or log).pk})
+        return earlier
+    alert = RiskAlert.objects.create(client=client, source=source, check_in=check_in, log=log)
     record(actor, "create", alert, client=client, details={"source": alert.source})
     transaction.on_commit(lambda: notify_care_team(alert))
     return alert
@@ -133,6 +152,11 @@ def notify_care_team(alert: RiskAlert) -> None:
 def raise_unlinked_alert(actor: Actor, client, source: str) -> RiskAlert:
     """A risk answer from a submission that could not be stored still reaches the care team."""
     with transaction.atomic():
+        earlier = _recent_unlinked_alert(client, source)
+        if earlier is not None:  # the same refused submission, sent again: already told
+            record(actor, "update", earlier, client=client,
+                   details={"source": source, "submission_refused": True, "again": True})
+            return earlier
         alert = RiskAlert.objects.create(client=client, source=source)
         record(actor, "create", alert, client=client,
                details={"source": source, "submission_refused": True})
