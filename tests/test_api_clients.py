@@ -197,6 +197,7 @@ def tomorrow() -> str:
 BAD_BODIES = [
     ({"display_name": "X", "date_of_birth": "tomorrow"}, "date_of_birth"),
     ({"display_name": "X", "date_of_birth": "1990-13-01"}, "date_of_birth"),
+    ({"display_name": "X", "date_of_birth": "0001-01-01"}, "date_of_birth"),
     ({"display_name": "x" * 101}, "display_name"),
     ({"display_name": ""}, "display_name"),
     ({"display_name": "   "}, "display_name"),

@@ -128,6 +128,7 @@ def test_archiving_twice_is_refused_with_a_message(alice, client_record):
 BAD_INPUT = [
     ("date_of_birth", {"date_of_birth": (timezone.localdate() + timedelta(days=1)).isoformat()},
      "cannot be in the future"),
+    ("date_of_birth", {"date_of_birth": "1899-12-31"}, "from 1900 on"),
     ("display_name", {"display_name": "x" * 101}, "at most 100 characters"),
     ("display_name", {"display_name": ""}, "required"),
     ("display_name", {"display_name": "   "}, "required"),

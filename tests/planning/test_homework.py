@@ -109,3 +109,16 @@ def test_cancelling_keeps_the_assignment(web, actor, client_record, ladder):
     assignment.refresh_from_db()
     assert (assignment.status, assignment.cancel_reason) == ("cancelled", "Client unwell")
     assert AuditEvent.objects.filter(action="archive", object_type="homeworkassignment").exists()
+
+
+@pytest.mark.parametrize("window,field", [
+    ((-30, -1), "ends_on"),  # entirely in the past
+    ((400, 410), "starts_on"),  # more than a year away
+])
+def test_a_window_in_the_past_or_far_ahead_is_refused(actor, client_record, ladder, window,
+                                                      field):
+    with pytest.raises(ValidationError) as error:
+        make_assignment(actor, ladder[0], starts_on=TODAY + timedelta(days=window[0]),
+                        ends_on=TODAY + timedelta(days=window[1]))
+    assert field in error.value.message_dict
+    assert not HomeworkAssignment.objects.exists()

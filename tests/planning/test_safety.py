@@ -94,6 +94,19 @@ def test_stale_version_is_refused(actor, client_record):
     assert SafetyParameters.objects.count() == 1
 
 
+def test_saving_unchanged_parameters_makes_no_new_version(web, client_record):
+    url = reverse("safety_edit", args=[client_record.pk])
+    assert web.post(url, safety_post()).status_code == 302
+    again = {"based_on": 1, "skill-INITIAL_FORMS": 2, "contact-INITIAL_FORMS": 1}  # as rendered
+    page = web.post(url, safety_post(**again))
+    assert page.status_code == 200
+    assert "Nothing changed since version 1" in page.content.decode()
+    assert SafetyParameters.objects.count() == 1
+    assert web.post(url, safety_post(**again, distress_ceiling=75)).status_code == 302
+    latest = SafetyParameters.objects.get(version=2)
+    assert latest.distress_ceiling == 75 and len(latest.coping_skills) == 2
+
+
 def test_crisis_resources_come_from_the_practice_list_by_region(actor, practice, alice):
     for region, name in [("US", "988"), ("GB", "Samaritans"), ("US-CA", "California line")]:
         services.save_crisis_resource(actor, practice, None,

@@ -1,6 +1,6 @@
 """Values assessments, value statements, comparison over time and valued goals."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -211,6 +211,10 @@ def test_goal_needs_a_future_date_and_a_value_of_this_client(actor, client_recor
         services.create_goal(actor, client_record, statement=statement, what="x", times=1,
                              per="week", by_when=timezone.localdate() - timedelta(days=1))
     assert "by_when" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        services.create_goal(actor, client_record, statement=statement, what="x", times=1,
+                             per="week", by_when=date(9999, 12, 31))
+    assert "within the next five years" in error.value.message_dict["by_when"][0]
     other = make_client(practice, alice, name="Other")
     with pytest.raises(ValidationError) as error:
         services.create_goal(actor, other, statement=statement, what="x", times=1, per="week",

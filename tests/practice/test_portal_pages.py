@@ -73,6 +73,9 @@ def test_client_adds_a_value_in_their_own_words(portal, planned, practice):
     assert planned.client.value_statements.filter(text="Laugh with my family").exists()
     page = portal.post("/me/values/new/", {"domain": domain.pk, "text": "", "rank": 3})
     assert "text" in page.context["form"].errors
+    html = portal.get("/me/values/new/").content.decode()
+    assert "In your words" in html and "Choose an area of life" in html
+    assert "client" not in html.split("<main", 1)[1].lower()  # spoken to, not about
 
 
 def test_client_acknowledges_the_safety_plan_in_force(portal, planned):

@@ -2,7 +2,6 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
@@ -12,7 +11,7 @@ from bravely.accounts.selectors import clinicians_of_practice
 from bravely.api.schemas import Id
 from bravely.audit.services import Actor, record
 from bravely.clients import selectors, services
-from bravely.clients.models import Client
+from bravely.clients.models import Client, validate_date_of_birth
 
 router = Router()
 
@@ -55,9 +54,12 @@ class ClientPage(Schema):
     items: list[ClientOut]
 
 
-def _no_future(value: date | None) -> date | None:
-    if value is not None and value > timezone.localdate():
-        raise ValueError(_("The date of birth cannot be in the future."))
+def _birth_date(value: date | None) -> date | None:
+    if value is not None:
+        try:
+            validate_date_of_birth(value)
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from None
     return value
 
 
@@ -94,7 +96,7 @@ class ClientIn(Schema):
     locale: Literal["en"] = "en"
     region: str | None = Field(None, pattern=REGION)
 
-    _dob = field_validator("date_of_birth")(_no_future)
+    _dob = field_validator("date_of_birth")(_birth_date)
     _nul = field_validator(*TEXT_FIELDS)(_no_nul_characters)
     _blank = field_validator("display_name")(_not_blank)
     _region = field_validator("region", mode="before")(_upper)
@@ -113,7 +115,7 @@ class ClientPatch(Schema):
     locale: Literal["en"] | None = None
     region: str | None = Field(None, pattern=REGION)
 
-    _dob = field_validator("date_of_birth")(_no_future)
+    _dob = field_validator("date_of_birth")(_birth_date)
     _nul = field_validator(*TEXT_FIELDS)(_no_nul_characters)
     _blank = field_validator("display_name")(_not_blank)
     _region = field_validator("region", mode="before")(_upper)

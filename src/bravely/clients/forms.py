@@ -1,7 +1,6 @@
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bravely.accounts.models import User
@@ -52,11 +51,6 @@ class ClientForm(forms.ModelForm):
         region_validator(region)  # after normalising, so "us-ca" is accepted as "US-CA"
         return region
 
-    def clean_date_of_birth(self):
-        dob = self.cleaned_data.get("date_of_birth")
-        if dob and dob > timezone.localdate():
-            raise forms.ValidationError(_("The date of birth cannot be in the future."))
-        return dob
 
 
 class ArchiveForm(forms.Form):

@@ -1,9 +1,21 @@
+from datetime import date
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bravely.accounts.models import Practice
+
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+def validate_date_of_birth(value: date) -> None:
+    if value > timezone.localdate():
+        raise ValidationError(_("The date of birth cannot be in the future."))
+    if value < EARLIEST_BIRTH:
+        raise ValidationError(_("Enter a date of birth from 1900 on."))
 
 
 class DistressScale(models.TextChoices):
@@ -27,7 +39,8 @@ class Client(models.Model):
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="clients")
     display_name = models.CharField(_("display name"), max_length=100)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True,
+                                     validators=[validate_date_of_birth])
     pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
     presenting_concerns = models.TextField(_("presenting concerns"), max_length=4000, blank=True)
     status = models.CharField(

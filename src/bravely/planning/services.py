@@ -297,6 +297,7 @@ def update_statement(actor: Actor, statement: ValueStatement, data: dict, *, ver
 
 
 GOAL_FIELDS = ("statement_id", "what", "times", "per", "by_when", "status")
+GOAL_HORIZON = timedelta(days=5 * 366)
 
 
 def _goal_state(goal):
@@ -308,6 +309,9 @@ def _check_goal(goal: ValuedGoal, client: Client, *, new_date: bool):
         raise ValidationError({"statement": _("Choose one of this client's value statements.")})
     if new_date and goal.by_when and goal.by_when < timezone.localdate():
         raise ValidationError({"by_when": _("A goal's date cannot be in the past.")})
+    if new_date and goal.by_when and goal.by_when > timezone.localdate() + GOAL_HORIZON:
+        raise ValidationError({"by_when": _("Choose a date within the next five years, so the "
+                                            "goal stays specific.")})
 
 
 @transaction.atomic
@@ -430,6 +434,15 @@ def _clean_contacts(contacts):
     return cleaned
 
 
+SAFETY_CONTENT = ("distress_scale", "distress_ceiling", "coping_level", "exit_strategies",
+                  "escalation_plan", "setback_plan", "coping_skills", "support_contacts",
+                  "crisis_resources")
+
+
+def _safety_content(parameters: SafetyParameters) -> list:
+    return [getattr(parameters, f) for f in SAFETY_CONTENT]
+
+
 @transaction.atomic
 def create_safety_version(actor: Actor, client: Client, data: dict) -> SafetyParameters:
     """A new version of the client's safety parameters; earlier versions stay as they were."""
@@ -463,6 +476,10 @@ def create_safety_version(actor: Actor, client: Client, data: dict) -> SafetyPar
         change_note=(data.get("change_note") or "").strip(), recorded_by=actor.user,
     )
     _full_clean(parameters)
+    if last is not None and _safety_content(last) == _safety_content(parameters):
+        raise ValidationError(_("Nothing changed since version %(version)s, which stays in "
+                                "force; the client need not acknowledge it again.") % {
+                                    "version": last.version})
     parameters.save()
     _touch(client)
     record(actor, "create", parameters, client=client, details={
@@ -1014,6 +1031,12 @@ def assign_homework(actor: Actor, rung: Rung, data: dict) -> HomeworkAssignment:
             "end": ends.isoformat(), "start": starts.isoformat()}})
     if starts and ends and (ends - starts) > timedelta(days=92):
         raise ValidationError({"ends_on": _("Keep the window to three months or less.")})
+    today = timezone.localdate()
+    if ends and ends < today:
+        raise ValidationError({"ends_on": _("This window has already ended; end it today or "
+                                            "later.")})
+    if starts and starts > today + timedelta(days=365):
+        raise ValidationError({"starts_on": _("Start the window within the next year.")})
     if not data.get("agreed_with_client"):
         raise ValidationError({"agreed_with_client": _(
             "Homework is assigned only once the client has agreed to it.")})

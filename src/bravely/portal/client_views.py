@@ -14,10 +14,11 @@ from bravely.audit.services import Actor, record
 from bravely.core.forms import add_service_errors
 from bravely.planning import selectors as planning_selectors
 from bravely.planning import services as planning_services
-from bravely.planning.forms import AssessmentForm, StatementForm
+from bravely.planning.forms import AssessmentForm
 from bravely.planning.models import SafetyAcknowledgement, ValuesAssessment
 from bravely.planning.services import crisis_resources_for, skill_label
 from bravely.portal import services as portal_services
+from bravely.portal.forms import OwnStatementForm
 from bravely.portal.selectors import own_client
 from bravely.practice import selectors as practice_selectors
 from bravely.practice import services as practice_services
@@ -239,7 +240,7 @@ def statement_new(request):
         return redirect("portal_values_rate")
     if request.method == "GET":
         record(_actor(request), "view", client, object_type="portal_statement_form")
-    form = StatementForm(request.POST or None, practice=client.practice, initial={
+    form = OwnStatementForm(request.POST or None, practice=client.practice, initial={
         "rank": client.value_statements.filter(archived_at__isnull=True).count() + 1})
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bravely.planning.forms import StatementForm
 from bravely.portal.models import SupportPerson
 
 
@@ -37,3 +38,15 @@ class JoinForm(forms.Form):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords do not match."))
         return data
+
+
+class OwnStatementForm(StatementForm):
+    """The value-statement form as the client sees it: addressed to them, not about them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].label = _("Area of life")
+        self.fields["domain"].empty_label = _("Choose an area of life")
+        self.fields["text"].label = _("In your words")
+        self.fields["rank"].label = _("Its place among your values")
+        self.fields["rank"].help_text = _("1 is what matters most to you.")

@@ -177,6 +177,7 @@ class JournalForm(forms.Form):
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["value"].queryset = client.value_statements.filter(archived_at__isnull=True)
+        self.fields["value"].empty_label = _("None in particular")
 
 
 class CloseAlertForm(forms.Form):

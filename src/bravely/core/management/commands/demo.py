@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -22,5 +24,7 @@ class Command(BaseCommand):
         for email, name, role in logins:
             self.stdout.write(f"  {role:<16} {name:<18} {email}")
         if not no_serve:
+            if "SITE_ROOT" not in os.environ:  # links in e-mails point at this server
+                settings.SITE_ROOT = f"http://{host}:{port}"
             self.stdout.write(f"\nOpen http://{host}:{port}/ (Ctrl+C stops the server)\n")
             call_command("runserver", f"{host}:{port}", use_reloader=False)
