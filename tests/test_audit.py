@@ -86,3 +86,14 @@ def test_admin_browses_and_filters_the_practice_audit_log(dana, alice, charlie, 
     page = http.get("/practice/audit/", {"client": str(client_record.pk)}).content.decode()
     assert page.count("<tr>") >= 3
     assert record_for_charlie.practice_id != dana.membership.practice_id
+
+
+def test_the_audit_log_names_records_in_words(dana, alice, client_record):
+    http = HttpClient()
+    http.force_login(alice)
+    http.get("/clients/")
+    http.force_login(dana)
+    page = http.get("/practice/audit/").content.decode()
+    assert f"Client #{client_record.pk}" in page  # a record: its kind and id
+    assert "Caseload page</td>" in page  # a page: no id that could be mistaken for a record's
+    assert ">caseload" not in page and ">client #" not in page

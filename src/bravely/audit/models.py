@@ -67,6 +67,18 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")
 
+    @property
+    def record_label(self) -> str:
+        from bravely.audit.labels import record_label
+
+        return record_label(self.object_type)
+
+    @property
+    def is_page(self) -> bool:
+        from bravely.audit.labels import is_page
+
+        return is_page(self.object_type)
+
     def payload(self) -> str:
         """The canonical text that the hash covers."""
         return json.dumps(

@@ -1,0 +1,51 @@
+"""What the audit log calls a record: the page that was shown, or the kind of record touched."""
+
+from functools import cache
+
+from django.apps import apps
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+# Pages that show a client's data as a whole; the entry's object id is the client's.
+PAGES = {
+    "caseload": _("Caseload page"),
+    "needs_attention": _("Needs-attention page"),
+    "edit_form": _("Client edit form"),
+    "archive_form": _("Client archive form"),
+    "consent_form": _("Consent form"),
+    "check_ins": _("Check-ins"),
+    "practice_logs": _("Practice logs"),
+    "risk_alerts": _("Risk alerts"),
+    "recommendations": _("Recommendations"),
+    "portal_access": _("Portal access page"),
+    "portal_today": _("Portal: Today"),
+    "portal_ladder": _("Portal: My ladder"),
+    "portal_values": _("Portal: My values"),
+    "portal_values_rate": _("Portal: rating values"),
+    "portal_statement_form": _("Portal: adding a value"),
+    "portal_safety": _("Portal: My safety plan"),
+    "portal_log_start": _("Portal: choosing a practice to log"),
+    "portal_log_form": _("Portal: practice log form"),
+    "portal_journal": _("Portal: Journal"),
+    "portal_check_in": _("Portal: check-in form"),
+    "portal_stop": _("Portal: “I need to stop”"),
+    "portal_sharing": _("Portal: Sharing"),
+    "support_home": _("Support person: home"),
+    "support_summary": _("Support person: shared summary"),
+    "support_form": _("Support person form"),
+}
+
+
+@cache
+def _model_names() -> dict:
+    return {m._meta.model_name: capfirst(m._meta.verbose_name) for m in apps.get_models()}
+
+
+def record_label(object_type: str) -> str:
+    if object_type in PAGES:
+        return PAGES[object_type]
+    return _model_names().get(object_type, object_type)
+
+
+def is_page(object_type: str) -> bool:
+    return object_type in PAGES
