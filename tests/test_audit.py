@@ -97,3 +97,15 @@ def test_the_audit_log_names_records_in_words(dana, alice, client_record):
     assert f"Client #{client_record.pk}" in page  # a record: its kind and id
     assert "Caseload page</td>" in page  # a page: no id that could be mistaken for a record's
     assert ">caseload" not in page and ">client #" not in page
+
+
+def test_every_page_recorded_in_the_audit_log_has_a_label():
+    import re
+    from pathlib import Path
+
+    from bravely.audit.labels import PAGES, _model_names
+
+    source = Path(__file__).parent.parent / "src" / "bravely"
+    used = {m for path in source.rglob("*.py")
+            for m in re.findall(r'object_type="([a-z_]+)"', path.read_text())}
+    assert used and used <= set(PAGES) | set(_model_names())
