@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bravely.core.models import InvitationBase
+
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -99,35 +101,21 @@ class Membership(models.Model):
         return self.is_active and self.role in (Role.CLINICIAN, Role.SUPERVISOR, Role.ADMIN)
 
 
-class Invitation(models.Model):
+class Invitation(InvitationBase):
     """A single-use, expiring link that lets a new clinician join a practice."""
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="invitations")
-    email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
-    token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         help_text=_("Empty when the invitation was made with `bravely createpractice`."),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(InvitationBase.Meta):
+        pass
 
     def __str__(self):
         return f"{self.email} → {self.practice}"
-
-    @property
-    def is_usable(self) -> bool:
-        return (
-            self.accepted_at is None
-            and self.revoked_at is None
-            and self.expires_at > timezone.now()
-        )
 
 
 class ApiToken(models.Model):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bravely.accounts.models import Practice
+from bravely.core.models import WriteOnce
 
 EARLIEST_BIRTH = date(1900, 1, 1)
 
@@ -116,7 +117,7 @@ class ConsentItem(models.Model):
         return self.text
 
 
-class ConsentRecord(models.Model):
+class ConsentRecord(WriteOnce):
     """One version of a client's consent. Never edited: a change or a withdrawal is a new version.
 
     The discussed checklist is stored as text, so a later edit of the practice checklist does not
@@ -154,7 +155,3 @@ class ConsentRecord(models.Model):
     def __str__(self):
         return f"{self.client} v{self.version} {self.decision}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Consent records are never edited; record a new version instead.")
-        super().save(*args, **kwargs)

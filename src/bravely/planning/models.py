@@ -15,38 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from bravely.accounts.models import Practice
 from bravely.clients.models import Client
+from bravely.core.models import Immutable, ImmutableError  # noqa: F401 (re-exported)
 
 RATING = [MinValueValidator(1), MaxValueValidator(10)]
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
-
-
-class ImmutableError(Exception):
-    pass
-
-
-class ImmutableQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ImmutableError("These rows are never edited; add a new one.")
-
-    def delete(self):
-        raise ImmutableError("These rows are never deleted.")
-
-
-class Immutable(models.Model):
-    """A record that is written once; a change is a new row."""
-
-    objects = ImmutableQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ImmutableError(f"{self.__class__.__name__} rows are never edited; add a new one.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableError(f"{self.__class__.__name__} rows are never deleted.")
 
 
 # --- practice configuration ---------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bravely.clients.models import Client
+from bravely.core.models import InvitationBase
 
 
 class ClientAccount(models.Model):
@@ -65,7 +66,7 @@ class SupportPerson(models.Model):
         return self.revoked_at is None
 
 
-class PortalInvitation(models.Model):
+class PortalInvitation(InvitationBase):
     """A single-use, expiring link for a client or a support person to set a password."""
 
     class Kind(models.TextChoices):
@@ -77,25 +78,12 @@ class PortalInvitation(models.Model):
     support = models.ForeignKey(
         SupportPerson, null=True, blank=True, on_delete=models.PROTECT, related_name="invitations"
     )
-    email = models.EmailField(_("e-mail address"))
-    token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(InvitationBase.Meta):
+        pass
 
     def __str__(self):
         return f"{self.kind}: {self.email}"
-
-    @property
-    def is_usable(self) -> bool:
-        return (
-            self.accepted_at is None and self.revoked_at is None
-            and self.expires_at > timezone.now()
-        )

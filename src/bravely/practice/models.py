@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bravely.accounts.models import Practice
 from bravely.clients.models import Client
+from bravely.core.models import WriteOnce
 from bravely.planning.models import ExposurePlan, HomeworkAssignment, Rung, ValueStatement
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
@@ -23,7 +24,7 @@ class Source(models.TextChoices):
     API = "api", _("API")
 
 
-class PracticeLog(models.Model):
+class PracticeLog(WriteOnce):
     class Happened(models.TextChoices):
         NO = "no", _("No")
         PARTLY = "partly", _("Partly")
@@ -83,11 +84,6 @@ class PracticeLog(models.Model):
     def __str__(self):
         return f"{self.client} {self.started_at:%Y-%m-%d} peak {self.distress_peak}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Practice logs are never edited.")
-        super().save(*args, **kwargs)
-
     @property
     def over_ceiling(self) -> bool:
         return self.ceiling is not None and self.distress_peak >= self.ceiling
@@ -144,7 +140,7 @@ class CheckInSettings(models.Model):
         return f"Check-in settings of {self.practice}"
 
 
-class CheckIn(models.Model):
+class CheckIn(WriteOnce):
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="check_ins")
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
@@ -166,11 +162,6 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.client} check-in {self.at:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Check-ins are never edited.")
-        super().save(*args, **kwargs)
 
 
 class RiskAlert(models.Model):
