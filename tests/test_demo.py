@@ -1,7 +1,7 @@
 from bravely.accounts.models import Membership, User
 from bravely.audit.services import verify_chain
 from bravely.clients.models import Client
-from bravely.core.demo import DEMO_PASSWORD, load_demo
+from bravely.site.demo import DEMO_PASSWORD, load_demo
 
 
 def counts():

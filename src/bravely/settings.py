@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "bravely.portal",
     "bravely.practice",
     "bravely.pacing",
+    "bravely.site",
 ]
 
 MIDDLEWARE = [
@@ -92,7 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "bravely.core.context_processors.membership",
+                "bravely.site.context_processors.membership",
             ],
             "builtins": ["django.templatetags.i18n"],
         },

@@ -1,10 +1,10 @@
 from django.urls import include, path
 
 from bravely.api import api
-from bravely.core import views as core_views
+from bravely.site import views as site_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("", include("bravely.accounts.urls")),
     path("", include("bravely.clients.urls")),

@@ -5,9 +5,9 @@ from playwright.sync_api import expect
 
 from bravely.accounts.models import User
 from bravely.clients.models import Client
-from bravely.core.demo import DEMO_PASSWORD, load_demo
 from bravely.pacing.models import Recommendation
 from bravely.practice.models import JournalEntry, PracticeLog, RiskAlert, StopEvent
+from bravely.site.demo import DEMO_PASSWORD, load_demo
 from tests.browser_support import assert_accessible, sign_in
 
 

@@ -3,7 +3,7 @@ from playwright.sync_api import expect
 from bravely.audit.models import AuditEvent
 from bravely.audit.services import verify_chain
 from bravely.clients.models import Client
-from bravely.core.demo import DEMO_PASSWORD, load_demo
+from bravely.site.demo import DEMO_PASSWORD, load_demo
 from tests.browser_support import assert_accessible, sign_in
 
 

@@ -1,9 +1,9 @@
 """The pacing demo step: recommendations over the demo practice's data, idempotent."""
 
 from bravely.accounts.models import Practice
-from bravely.core.demo import PRACTICE_NAME, load_demo
-from bravely.pacing import demo
 from bravely.pacing.models import Recommendation
+from bravely.site.demo import PRACTICE_NAME, load_demo
+from bravely.site.demo import pacing as demo
 
 
 def test_the_demo_step_refreshes_every_demo_client_once(db):

@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 
 from bravely.audit.services import verify_chain
 from bravely.clients.models import Client
-from bravely.core.demo import DEMO_PASSWORD, load_demo
 from bravely.planning.models import (
     HomeworkAssignment,
     PaceDecision,
@@ -18,6 +17,7 @@ from bravely.planning.models import (
     SafetyParameters,
     ValuesAssessment,
 )
+from bravely.site.demo import DEMO_PASSWORD, load_demo
 from tests.browser_support import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser

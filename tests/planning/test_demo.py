@@ -3,9 +3,9 @@
 from django.apps import apps
 
 from bravely.clients.models import Client
-from bravely.core.demo import load_demo
 from bravely.planning.models import CrisisResource
 from bravely.planning.selectors import ladder_warnings
+from bravely.site.demo import load_demo
 
 
 def counts():

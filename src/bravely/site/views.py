@@ -13,4 +13,4 @@ def home(request):
         return redirect("portal_today")
     if active_supports(request.user).exists():
         return redirect("support_home")
-    return render(request, "core/no_access.html", status=200)
+    return render(request, "site/no_access.html", status=200)

@@ -1,7 +1,6 @@
 """Demo pacing data: the engine's recommendations over the demo practice's logs and check-ins.
 
-Runs after the practice demo data (core.demo.DEMO_MODULES order). Idempotent: refreshing twice
-creates nothing new.
+Runs after the practice logs (see site.demo). Idempotent: refreshing twice creates nothing new.
 """
 
 from bravely.clients.models import Client

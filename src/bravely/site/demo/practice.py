@@ -20,6 +20,7 @@ from bravely.clients.models import Client
 from bravely.portal.models import ClientAccount, SupportPerson
 from bravely.practice import services
 from bravely.practice.models import JournalEntry
+from bravely.site.demo.people import DEMO_PASSWORD
 
 
 def _active(client):
@@ -111,8 +112,6 @@ STORIES = {"Jordan Reyes": _jordan, "Priya Nair": _priya, "Aisha Karimi": _aisha
 
 
 def load(practice, users):
-    from bravely.core.demo import DEMO_PASSWORD
-
     for client in Client.objects.filter(practice=practice, display_name__in=STORIES,
                                         archived_at__isnull=True):
         actor = Actor(client.primary_clinician, "127.0.0.1", via="demo")

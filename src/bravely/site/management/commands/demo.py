@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from bravely.core.demo import DEMO_PASSWORD, PRACTICE_NAME, load_demo
+from bravely.site.demo import DEMO_PASSWORD, PRACTICE_NAME, load_demo
 
 
 class Command(BaseCommand):

@@ -1,10 +1,10 @@
 """The fictional Riverside Anxiety Clinic. Idempotent: loading twice changes nothing.
 
-Later parts of Bravely add their own demo data in functions registered in DEMO_STEPS.
+Each area adds its own demo data in a module beside this one with `load(practice, users)`,
+run in this order (planning before practice logs, practice logs before pacing).
 """
 
 from datetime import date, timedelta
-from importlib import import_module
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,36 +14,13 @@ from bravely.accounts.models import Membership, Practice, Role, User
 from bravely.audit.services import Actor
 from bravely.clients import services as client_services
 from bravely.clients.models import Client, ConsentItem
+from bravely.portal.models import ClientAccount, SupportPerson
+from bravely.site.demo import pacing as pacing_demo
+from bravely.site.demo import planning as planning_demo
+from bravely.site.demo import practice as practice_demo
+from bravely.site.demo.people import CLIENTS, DEMO_PASSWORD, PRACTICE_NAME, STAFF
 
-DEMO_PASSWORD = "bravely-demo-2026"
-PRACTICE_NAME = "Riverside Anxiety Clinic"
-
-STAFF = [
-    ("dana.okafor@riverside.example", "Dana Okafor", Role.ADMIN),
-    ("maya.chen@riverside.example", "Dr Maya Chen", Role.CLINICIAN),
-    ("sam.patel@riverside.example", "Sam Patel", Role.CLINICIAN),
-    ("ruth.alvarez@riverside.example", "Dr Ruth Alvarez", Role.SUPERVISOR),
-]
-
-CLIENTS = [
-    # name, pronouns, status, primary, scale, concerns, birth year
-    ("Jordan Reyes", "they/them", "active", "maya.chen", "suds100",
-     "Social anxiety: avoids speaking in meetings and meeting new people.", 1994),
-    ("Priya Nair", "she/her", "active", "maya.chen", "suds100",
-     "Contamination fears (OCD) limiting time with her young children.", 1988),
-    ("Tom Becker", "he/him", "intake", "maya.chen", "suds100",
-     "Panic attacks on public transport since a car accident.", 1979),
-    ("Aisha Karimi", "she/her", "maintenance", "sam.patel", "suds100",
-     "Fear of driving on motorways; completed a ladder, now in maintenance.", 1991),
-    ("Leo Martins", "he/him", "active", "sam.patel", "thermometer10",
-     "Fear of dogs; teenager, prefers the 0-10 fear thermometer.", 2010),
-    ("Grace O'Neill", "she/her", "discharged", "maya.chen", "suds100",
-     "Health anxiety; discharged after relapse-prevention sessions.", 1965),
-]
-
-# Each later part of Bravely adds its demo data in a module with `load(practice, users)`.
-DEMO_MODULES = ["bravely.planning.demo", "bravely.practice.demo", "bravely.pacing.demo"]
-
+__all__ = ["DEMO_PASSWORD", "PRACTICE_NAME", "load_demo"]
 
 @transaction.atomic
 def load_demo() -> list[tuple[str, str, str]]:
@@ -83,9 +60,8 @@ def load_demo() -> list[tuple[str, str, str]]:
         Client.objects.filter(pk=client.pk).update(
             last_activity_at=timezone.now() - timedelta(days=len(name) % 9)
         )
-    for path in DEMO_MODULES:
-        import_module(path).load(practice, users)
-    from bravely.portal.models import ClientAccount, SupportPerson
+    for step in (planning_demo, practice_demo, pacing_demo):
+        step.load(practice, users)
 
     logins = [(email, name, str(Role(role).label)) for email, name, role in STAFF]
     for account in ClientAccount.objects.filter(client__practice=practice).select_related("user"):
