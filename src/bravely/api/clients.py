@@ -168,8 +168,6 @@ def list_clients(request, status: ClientStatus | None = None, archived: bool = F
 @router.post("", response={201: ClientOut}, summary="Create a client record")
 def create_client(request, payload: ClientIn):
     membership = request.user.membership
-    if membership.role == "supervisor":
-        raise ValidationError(_("Supervisors cannot create client records."))
     data = _data(payload, membership.practice_id)
     data.setdefault("primary_clinician", request.user)
     team = _staff_users(membership.practice_id, payload.care_team, "care_team")

@@ -3,7 +3,6 @@
 with 200 instead of 201."""
 
 import json
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Literal
 
@@ -16,8 +15,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 from bravely.api.schemas import Input
 from bravely.audit.services import Actor, record
 from bravely.clients.selectors import get_client
-from bravely.practice import selectors, services
-from bravely.practice.models import RiskAlert
+from bravely.practice import risk, selectors, services
 
 router = Router()
 
@@ -143,20 +141,8 @@ def _key(header: str | None, body: str | None) -> str:
     return key
 
 
-@contextmanager
-def _risk_reaches_care_team(actor, client, risk: bool, source: str):
-    """Checks made here, before the service, refuse a submission; its risk answer still alerts."""
-    try:
-        yield
-    except ValidationError:
-        if risk:
-            services.raise_unlinked_alert(actor, client, source)
-        raise
-
-
-_RISK_FIELD = {"<int:client_id>/logs": ("risk_flag", RiskAlert.Source.LOG),
-               "<int:client_id>/check-ins": ("risk", RiskAlert.Source.CHECK_IN)}
-_YES = (True, 1, "true", "True", "1", "yes", "on")
+_RISK_FIELD = {"<int:client_id>/logs": ("risk_flag", risk.LOG),
+               "<int:client_id>/check-ins": ("risk", risk.CHECK_IN)}
 
 
 def alert_on_refused_risk(request) -> None:
@@ -173,14 +159,13 @@ def alert_on_refused_risk(request) -> None:
         body = json.loads(request.body)
     except ValueError:
         return
-    if not isinstance(body, dict) or body.get(field_source[0]) not in _YES:
+    if not isinstance(body, dict) or not risk.said_yes(body.get(field_source[0])):
         return
     try:
         client = get_client(request.user, int(match.kwargs["client_id"]), write=True)
     except (Http404, KeyError, ValueError, OverflowError):
         return
-    services.raise_unlinked_alert(Actor.from_request(request, via="api"), client,
-                                  field_source[1])
+    risk.refused(Actor.from_request(request, via="api"), client, field_source[1], True)
 
 
 @router.get("/clients/{int:client_id}/logs", response=LogPage, summary="Practice logs")
@@ -201,7 +186,7 @@ def create_log(request, client_id: int, payload: LogIn,
                idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     client = get_client(request.user, client_id, write=True)
     actor = Actor.from_request(request, via="api")
-    with _risk_reaches_care_team(actor, client, payload.risk_flag, RiskAlert.Source.LOG):
+    with risk.reaches_care_team(actor, client, risk.LOG, payload.risk_flag):
         key = _key(idempotency_key, payload.idempotency_key)
         rung = selectors.loggable_rungs(client).filter(pk=payload.rung_id).first()
         if rung is None:
@@ -243,7 +228,7 @@ def create_check_in(request, client_id: int, payload: CheckInIn,
                     idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     client = get_client(request.user, client_id, write=True)
     actor = Actor.from_request(request, via="api")
-    with _risk_reaches_care_team(actor, client, payload.risk, RiskAlert.Source.CHECK_IN):
+    with risk.reaches_care_team(actor, client, risk.CHECK_IN, payload.risk):
         key = _key(idempotency_key, payload.idempotency_key)
     entry, created = services.submit_check_in(
         actor, client, payload.dict(exclude={"idempotency_key"}), idempotency_key=key,

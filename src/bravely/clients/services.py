@@ -2,9 +2,12 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bravely.accounts.models import Role
+from bravely.accounts.selectors import membership_of
 from bravely.audit.services import Actor, record
 from bravely.clients.models import Client, ConsentItem, ConsentRecord
 
@@ -19,8 +22,18 @@ def _value(client, field):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
+def may_create_clients(user, practice) -> bool:
+    """Clinicians and admins of the practice open client records; supervisors oversee
+    supervisees' clients read-only and do not."""
+    membership = membership_of(user)
+    return (membership is not None and membership.practice_id == practice.pk
+            and membership.role != Role.SUPERVISOR)
+
+
 @transaction.atomic
 def create_client(actor: Actor, practice, data: dict, care_team=()) -> Client:
+    if not may_create_clients(actor.user, practice):
+        raise Http404  # as for any record outside one's scope: the same answer on pages and API
     client = Client(practice=practice, **{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     if not client.region:
         client.region = practice.default_region

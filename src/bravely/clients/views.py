@@ -61,7 +61,7 @@ def client_detail(request, pk):
 @login_required
 def client_new(request):
     membership = _staff(request)
-    if membership.role == "supervisor":
+    if not services.may_create_clients(request.user, membership.practice):
         raise Http404
     form = ClientForm(request.POST or None, practice=membership.practice,
                       initial={"primary_clinician": request.user})

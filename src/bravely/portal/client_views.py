@@ -20,10 +20,10 @@ from bravely.planning.services import crisis_resources_for, skill_label
 from bravely.portal import services as portal_services
 from bravely.portal.forms import OwnStatementForm
 from bravely.portal.selectors import own_client
+from bravely.practice import risk
 from bravely.practice import selectors as practice_selectors
 from bravely.practice import services as practice_services
 from bravely.practice.forms import CheckInForm, JournalForm, PracticeLogForm, answered_risk
-from bravely.practice.models import RiskAlert
 
 
 def _actor(request):
@@ -120,9 +120,9 @@ def log_practice(request, assignment_pk):
                 return redirect("portal_stop")
             messages.success(request, _("Practice saved. Well done for facing it."))
             return redirect("portal_today")
-    elif request.method == "POST" and answered_risk(form, "risk_flag"):
-        practice_services.raise_unlinked_alert(_actor(request), client, RiskAlert.Source.LOG)
-        risk_told = True
+    elif request.method == "POST":
+        risk_told = risk.refused(_actor(request), client, risk.LOG,
+                                 answered_risk(form, "risk_flag"))
     return render(request, "portal/log_form.html", {
         "client": client, "assignment": assignment, "rung": rung, "form": form,
         "values": rung.values.all(), "restored": draft is not None, "risk_told": risk_told,
@@ -198,10 +198,9 @@ def check_in(request):
                               {"client": client, **safety_context(client)})
             messages.success(request, _("Thank you for checking in."))
             return redirect("portal_today")
-    elif request.method == "POST" and answered_risk(form, "risk"):
-        practice_services.raise_unlinked_alert(_actor(request), client,
-                                               RiskAlert.Source.CHECK_IN)
-        risk_told = True
+    elif request.method == "POST":
+        risk_told = risk.refused(_actor(request), client, risk.CHECK_IN,
+                                 answered_risk(form, "risk"))
     if request.method == "GET":
         record(_actor(request), "view", client, object_type="portal_check_in")
     return render(request, "portal/check_in.html", {

@@ -178,6 +178,9 @@ class RiskAlert(models.Model):
     log = models.ForeignKey(PracticeLog, null=True, blank=True, on_delete=models.PROTECT,
                             related_name="+")
     raised_at = models.DateTimeField(default=timezone.now)
+    raised_in_session = models.BooleanField(
+        _("raised in session"), default=False,
+        help_text=_("The risk answer was recorded by the clinician during a session."))
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")

@@ -7,9 +7,7 @@ after a lost connection) returns the first one instead of creating a second.
 from datetime import UTC, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +16,7 @@ from bravely.audit.services import Actor, record
 from bravely.clients.models import ConsentRecord
 from bravely.clinical.scales import ClinicalInputError, DistressScale, validate_distress
 from bravely.planning.models import ExposurePlan, Rung
+from bravely.practice import risk
 from bravely.practice.models import (
     CheckIn,
     CheckInSettings,
@@ -25,6 +24,7 @@ from bravely.practice.models import (
     PracticeDraft,
     PracticeLog,
     RiskAlert,
+    Source,
     StopEvent,
 )
 
@@ -100,70 +100,6 @@ def validate_log(client, rung: Rung, data: dict) -> None:
         raise ValidationError({"stopped_early_reason": _("Say briefly why you stopped.")})
 
 
-# A refused submission raises an alert before any record exists; the client usually corrects it
-# and sends it again within minutes. That is one event, so it gets one alert (and one e-mail).
-RESENT_WITHIN = timedelta(hours=1)
-
-
-def _recent_unlinked_alert(client, source: str) -> RiskAlert | None:
-    return (RiskAlert.objects.select_for_update()
-            .filter(client=client, source=source, check_in=None, log=None, closed_at=None,
-                    raised_at__gte=timezone.now() - RESENT_WITHIN)
-            .order_by("-raised_at").first())
-
-
-def _raise_alert(actor: Actor, client, *, check_in=None, log=None) -> RiskAlert:
-    source = RiskAlert.Source.CHECK_IN if check_in else RiskAlert.Source.LOG
-    earlier = _recent_unlinked_alert(client, source)
-    if earlier is not None:
-        earlier.check_in, earlier.log = check_in, log
-        earlier.save(update_fields=["check_in", "log"])
-        record(actor, "update", earlier, client=client,
-               details={"source": source, "linked_to": (check_in or log).pk})
-        return earlier
-    alert = RiskAlert.objects.create(client=client, source=source, check_in=check_in, log=log)
-    record(actor, "create", alert, client=client, details={"source": alert.source})
-    transaction.on_commit(lambda: notify_care_team(alert))
-    return alert
-
-
-def notify_care_team(alert: RiskAlert) -> None:
-    """E-mail the active care team (or, if nobody on it is active, the practice admins, so the
-    client can be reassigned). No clinical detail leaves Bravely: the link leads to it."""
-    from django.conf import settings
-
-    from bravely.accounts.models import Membership, Role
-
-    team = alert.client.care_team.filter(is_active=True, membership__is_active=True)
-    emails = list(team.values_list("email", flat=True))
-    link = settings.SITE_ROOT.rstrip("/") + reverse("client_practice", args=[alert.client_id])
-    if not emails:
-        emails = list(Membership.objects.filter(
-            practice_id=alert.client.practice_id, role=Role.ADMIN, is_active=True,
-        ).values_list("user__email", flat=True))
-        link = settings.SITE_ROOT.rstrip("/") + reverse("practice_members")
-    if emails:
-        send_mail(_("Bravely: a risk signal needs follow-up"),
-                  _("A client answered yes to the risk question. Open Bravely to follow up "
-                    "(if nobody on the client's care team is active, add someone to it):\n"
-                    "%(link)s\n") % {"link": link}, None, emails)
-
-
-def raise_unlinked_alert(actor: Actor, client, source: str) -> RiskAlert:
-    """A risk answer from a submission that could not be stored still reaches the care team."""
-    with transaction.atomic():
-        earlier = _recent_unlinked_alert(client, source)
-        if earlier is not None:  # the same refused submission, sent again: already told
-            record(actor, "update", earlier, client=client,
-                   details={"source": source, "submission_refused": True, "again": True})
-            return earlier
-        alert = RiskAlert.objects.create(client=client, source=source)
-        record(actor, "create", alert, client=client,
-               details={"source": source, "submission_refused": True})
-        transaction.on_commit(lambda: notify_care_team(alert))
-    return alert
-
-
 def _refresh_pacing(client) -> None:
     from bravely.pacing.services import refresh_recommendations
 
@@ -178,13 +114,10 @@ def submit_log(actor: Actor, client, rung: Rung, data: dict, *, idempotency_key:
                assignment=None, source: str = "portal") -> tuple[PracticeLog, bool]:
     """Store one practice. Returns (log, created); the same key with the same answers returns
     the first log. A risk answer reaches the care team even when the log itself is refused."""
-    try:
+    with risk.reaches_care_team(actor, client, risk.LOG, data.get("risk_flag"),
+                                in_session=source == Source.SESSION):
         return _store_log(actor, client, rung, data, idempotency_key=idempotency_key,
                           assignment=assignment, source=source)
-    except ValidationError:
-        if data.get("risk_flag"):
-            raise_unlinked_alert(actor, client, RiskAlert.Source.LOG)
-        raise
 
 
 def _same_log(log: PracticeLog, rung, data: dict) -> bool:
@@ -234,7 +167,7 @@ def _store_log(actor, client, rung, data, *, idempotency_key, assignment, source
            details={"rung": rung.pk, "peak": log.distress_peak, "over_ceiling": log.over_ceiling,
                     "stopped_early": log.stopped_early})
     if log.risk_flag:
-        _raise_alert(actor, client, log=log)
+        risk.raise_alert(actor, client, log=log)
     PracticeDraft.objects.filter(user=actor.user, key=key).delete()
     client.last_activity_at = timezone.now()
     client.save(update_fields=["last_activity_at"])
@@ -267,13 +200,10 @@ def submit_check_in(actor: Actor, client, data: dict, *, idempotency_key: str,
                     source: str = "portal") -> tuple[CheckIn, bool]:
     """Store one check-in; a yes to the risk question reaches the care team whatever else
     happens (consent withdrawn, a bad rating, a reused key)."""
-    try:
+    with risk.reaches_care_team(actor, client, risk.CHECK_IN, data.get("risk"),
+                                in_session=source == Source.SESSION):
         return _store_check_in(actor, client, data, idempotency_key=idempotency_key,
                                source=source)
-    except ValidationError:
-        if data.get("risk"):
-            raise_unlinked_alert(actor, client, RiskAlert.Source.CHECK_IN)
-        raise
 
 
 @transaction.atomic
@@ -302,21 +232,21 @@ def _store_check_in(actor, client, data, *, idempotency_key, source):
             raise ValidationError({"value_ratings": _("Rate each value from 0 to 10.")})
         ratings.append({"statement_id": statement.pk, "text": statement.text, "rating": rating})
     settings = check_in_settings(client.practice)
-    risk = bool(data["risk"])
-    if not risk:
+    said_risk = bool(data["risk"])
+    if not said_risk:
         # A positive answer is always kept, even without consent; anything else needs it.
         require_consent(client)
     check_in = CheckIn(
         client=client, entered_by=actor.user, source=source, idempotency_key=key,
         scale=client.distress_scale, tolerable_distress=data.get("tolerable_distress"),
-        risk_question=settings.risk_question, risk=risk, value_ratings=ratings,
+        risk_question=settings.risk_question, risk=said_risk, value_ratings=ratings,
         note=(data.get("note") or "")[:2000],
     )
     check_in.full_clean(exclude=["value_ratings"])
     check_in.save()
-    record(actor, "create", check_in, client=client, details={"risk": risk})
-    if risk:
-        _raise_alert(actor, client, check_in=check_in)
+    record(actor, "create", check_in, client=client, details={"risk": said_risk})
+    if said_risk:
+        risk.raise_alert(actor, client, check_in=check_in)
     client.last_activity_at = timezone.now()
     client.save(update_fields=["last_activity_at"])
     _refresh_pacing(client)

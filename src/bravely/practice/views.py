@@ -13,8 +13,13 @@ from bravely.audit.services import Actor, record
 from bravely.clients.selectors import can_edit, get_client
 from bravely.core.forms import add_service_errors
 from bravely.core.pagination import paginate
-from bravely.practice import selectors, services
-from bravely.practice.forms import CheckInSettingsForm, CloseAlertForm, PracticeLogForm
+from bravely.practice import risk, selectors, services
+from bravely.practice.forms import (
+    CheckInSettingsForm,
+    CloseAlertForm,
+    PracticeLogForm,
+    answered_risk,
+)
 
 
 @login_required
@@ -62,6 +67,11 @@ def log_in_session(request, pk, rung_pk):
         else:
             messages.success(request, _("Practice recorded."))
             return redirect("log_detail", pk=client.pk, log_pk=log.pk)
+    elif request.method == "POST" and risk.refused(
+            Actor.from_request(request), client, risk.LOG, answered_risk(form, "risk_flag"),
+            in_session=True):
+        messages.warning(request, _("The risk answer was sent to the care team as an alert "
+                                    "(raised in session); the practice itself is not saved yet."))
     return render(request, "practice/log_in_session.html",
                   {"client": client, "rung": rung, "form": form})
 
