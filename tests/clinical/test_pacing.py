@@ -1,7 +1,9 @@
 import ast
 import copy
 import dataclasses
+import importlib
 import inspect
+import pkgutil
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -334,11 +336,14 @@ def test_bad_policy_names_the_field(overrides):
         PacingPolicy(**overrides)
 
 
-def marked_messages(module) -> set[str]:
-    """Every literal passed to _() in the module: the messages a translator will see."""
-    tree = ast.parse(inspect.getsource(module))
-    return {node.args[0].value for node in ast.walk(tree) if isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name) and node.func.id == "_"}
+def marked_messages(package) -> set[str]:
+    """Every literal passed to _() in the package's modules: the messages a translator sees."""
+    modules = [package, *(importlib.import_module(f"{package.__name__}.{info.name}")
+                          for info in pkgutil.iter_modules(package.__path__))]
+    trees = [ast.parse(inspect.getsource(module)) for module in modules]
+    return {node.args[0].value for tree in trees for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id == "_"}
 
 
 MESSAGES = marked_messages(pacing)

@@ -1,315 +1,37 @@
-"""The pacing engine: reads a plan, its rungs, assignments, logs and check-ins, and recommends.
-
-A pure, deterministic function. Every recommendation names its evidence (which logs and check-ins,
-which rule, which thresholds) and carries a translatable reason template with its ``params``. The
-engine never changes a plan: the clinician accepts or dismisses each recommendation, and the Django
-layer records that decision. Sources: shared/architecture.md ("Pacing engine") and
-shared/clinical-facts.md ("Inhibitory learning versus habituation", "Safety and contraindications").
-
-Distress values are on the plan's scale (0-100 SUDS or the 0-10 thermometer); thresholds are set
-on a 0-100 basis and converted. Logs and check-ins are read in time order (ties by id), so the
-order they are given in does not matter.
-"""
+"""The rules: each reads the context and returns recommendations with their evidence."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from itertools import pairwise
 
+from bravely.clinical.pacing.types import (
+    AVOIDANCE_SIGNALS,
+    PRIORITY,
+    Approach,
+    AssignmentInput,
+    CheckInInput,
+    Evidence,
+    Key,
+    Kind,
+    LogInput,
+    PacingPolicy,
+    PlanInput,
+    Recommendation,
+    RungInput,
+    RungStatus,
+)
+from bravely.clinical.pacing.validation import (
+    _validate,
+)
 from bravely.clinical.scales import (
-    ClinicalInputError,
     DistressScale,
     _,
     from_percent,
     points_from_percent,
-    validate_distress,
 )
-
-Key = int | str  # primary keys as the Django layer has them
-
-
-class Approach(StrEnum):
-    INHIBITORY_LEARNING = "inhibitory_learning"
-    HABITUATION = "habituation"
-
-
-class RungStatus(StrEnum):
-    PLANNED = "planned"
-    ACTIVE = "active"
-    MASTERED = "mastered"
-    PAUSED = "paused"
-    SKIPPED = "skipped"
-
-
-class Kind(StrEnum):
-    CRISIS_FOLLOW_UP = "crisis_follow_up"
-    PAUSE_AND_REFRAME = "pause_and_reframe"
-    STEP_BACK = "step_back"
-    SPLIT_RUNG = "split_rung"
-    REASSESS_HIERARCHY = "reassess_hierarchy"
-    REVISIT_VALUES = "revisit_values"
-    CHECK_AVOIDANCE = "check_avoidance"
-    ADVANCE = "advance"
-    ADD_VARIABILITY = "add_variability"
-
-
-PRIORITY = {kind: rank for rank, kind in enumerate(Kind)}  # crisis first, safety before progress
-
-AVOIDANCE_SIGNALS = {
-    "missed_practice": _("less practice than agreed"),
-    "repeated_early_exits": _("practices ended early more than once"),
-    "rising_safety_behaviours": _("more safety behaviours in each practice"),
-    "paused_rungs": _("rungs put off"),
-}
-
-
-@dataclass(frozen=True)
-class PacingPolicy:
-    """Thresholds, each configurable per plan. Distress points are on a 0-100 basis."""
-
-    risk_lookback_days: int = 14
-    """Risk signals this recent prompt crisis follow-up. architecture.md (risk -> crisis
-    follow-up); clinical-facts.md "Safety and contraindications". Window: Bravely default,
-    configurable."""
-    over_prediction_points: float = 20
-    """Peak this far above the rung's predicted distress counts as beyond what was anticipated.
-    architecture.md; clinical-facts.md "The approach" step 8 (reassess the hierarchy)."""
-    over_prediction_count: int = 2
-    """How many of the last ``over_prediction_window`` logs must exceed it. architecture.md."""
-    over_prediction_window: int = 3
-    """architecture.md ("2 of the last 3")."""
-    step_back_count: int = 2
-    """Over-ceiling or early-exit logs among the last ``step_back_window`` that suggest stepping
-    back. clinical-facts.md "Inhibitory learning versus habituation" (step back when the client
-    cannot stay in the exposure); count: Bravely default, configurable."""
-    step_back_window: int = 3
-    """Bravely default, configurable."""
-    missed_practice_ratio: float = 0.5
-    """Practice done below this share of what was assigned is an avoidance flag. architecture.md;
-    clinical-facts.md "The approach" step 8 (avoidance -> revisit the value mapping)."""
-    missed_practice_days: int = 14
-    """The period over which practice is counted. architecture.md."""
-    min_expected_practices: float = 1
-    """Missed practice is only judged once at least this many practices were due. Bravely
-    default, configurable."""
-    repeated_early_exits: int = 2
-    """Early exits among the last ``early_exit_window`` logs that flag avoidance. architecture.md
-    ("repeated early exits"); count: Bravely default, configurable."""
-    early_exit_window: int = 3
-    """Bravely default, configurable."""
-    safety_behaviour_window: int = 3
-    """Safety behaviours counted over this many latest logs; a strict rise flags avoidance.
-    architecture.md ("rising safety behaviours"); window: Bravely default, configurable."""
-    likelihood_drop_points: float = 30
-    """Inhibitory learning: the feared outcome's likelihood (0-100 %) must fall this much for the
-    expectancy to count as violated. architecture.md; clinical-facts.md (Craske et al. 2014,
-    expectancy violation)."""
-    consecutive_for_advance: int = 2
-    """Consecutive logs meeting the advance criterion. architecture.md."""
-    habituation_drop_ratio: float = 0.5
-    """Habituation: post distress at most this share of the peak. clinical-facts.md (Foa & Kozak
-    1986: within-session habituation, commonly a 50 % drop from peak)."""
-    too_easy_peak_points: float = 20
-    """Peaks below this on a new rung suggest subtle avoidance. architecture.md; clinical-facts.md
-    ("when a rung is too easy, first check for subtle avoidance and safety behaviours")."""
-    too_easy_max_logs: int = 2
-    """A rung counts as new while it has at most this many logs. Bravely default, configurable."""
-
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            value, whole = getattr(self, f.name), f.type == "int"
-            kinds = int if whole else int | float
-            if isinstance(value, bool) or not isinstance(value, kinds) or value < 0:
-                raise ClinicalInputError(
-                    f.name, _("{field} must be a number of at least 0, not {value!r}.")
-                    if not whole else _("{field} must be a whole number of at least 0, not "
-                                        "{value!r}."),
-                    value=value,
-                )
-        for name in ("missed_practice_ratio", "habituation_drop_ratio"):
-            if getattr(self, name) > 1:
-                raise ClinicalInputError(name, _("{field} must be between 0 and 1."))
-        for count, window in (
-            ("over_prediction_count", "over_prediction_window"),
-            ("step_back_count", "step_back_window"),
-            ("repeated_early_exits", "early_exit_window"),
-        ):
-            if not 1 <= getattr(self, count) <= getattr(self, window):
-                raise ClinicalInputError(
-                    count, _("{field} must be between 1 and {window} ({value})."),
-                    window=window, value=getattr(self, window),
-                )
-        minimum = {"risk_lookback_days": 1, "missed_practice_days": 1,
-                   "consecutive_for_advance": 1, "safety_behaviour_window": 2}
-        for name, least in minimum.items():
-            if getattr(self, name) < least:
-                raise ClinicalInputError(name, _("{field} must be at least {least}."),
-                                         least=least)
-
-
-@dataclass(frozen=True)
-class PlanInput:
-    approach: str  # Approach value
-    scale_max: int  # 100 (SUDS) or 10 (thermometer)
-    ceiling: int | None = None  # distress ceiling from the safety parameters
-    coping_level: int | None = None  # validated; not used by the current rules
-
-
-@dataclass(frozen=True)
-class RungInput:
-    id: Key
-    position: int
-    status: str  # RungStatus value
-    predicted_distress: int
-    own_ceiling: int | None = None
-    safety_behaviours: tuple[str, ...] = ()  # to drop; informs the reason, not a rule
-
-
-@dataclass(frozen=True)
-class AssignmentInput:
-    id: Key
-    rung_id: Key
-    per_week: int
-    starts: date
-    ends: date  # inclusive
-
-
-@dataclass(frozen=True)
-class LogInput:
-    id: Key
-    rung_id: Key
-    started_at: datetime
-    pre: int
-    peak: int
-    post: int
-    likelihood_before: int | None = None  # 0-100 %
-    likelihood_after: int | None = None
-    feared_outcome_happened: bool | None = None
-    safety_behaviours_used: tuple[str, ...] = ()
-    stopped_early: bool = False
-    risk_flag: bool = False
-
-
-@dataclass(frozen=True)
-class CheckInInput:
-    id: Key
-    at: datetime
-    risk: bool = False
-    tolerable_distress: int | None = None  # validated; not used by the current rules
-
-
-@dataclass(frozen=True)
-class Evidence:
-    log_ids: tuple[Key, ...]  # in time order
-    check_in_ids: tuple[Key, ...]
-    rule: str  # which rule fired; for revisit_values, the sub-rules joined by "+"
-    thresholds: dict[str, float]  # policy values, plus their value on the client's scale
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    kind: Kind
-    rung_id: Key | None  # None for the whole plan
-    reason: str  # translatable template; translate, then format with params
-    params: dict[str, object]
-    evidence: Evidence
-    priority: int  # lower first
-    requires_note_to_dismiss: bool = False
-
-
-def explain(rec: Recommendation) -> str:
-    """The reason formatted with its params, untranslated (for logs and tests)."""
-    params = {
-        k: "; ".join(map(str, v)) if isinstance(v, tuple) else v for k, v in rec.params.items()
-    }
-    return rec.reason.format(**params)
-
-
-# --- validation ---------------------------------------------------------------------------
-
-_SCALES = {100: DistressScale.SUDS100, 10: DistressScale.THERMOMETER10}
-
-
-def _choice(enum: type[StrEnum], value: object, name: str) -> None:
-    if value not in [m.value for m in enum]:
-        raise ClinicalInputError(
-            name, _("{field} must be one of {choices}, not {value!r}."),
-            choices=", ".join(m.value for m in enum), value=value,
-        )
-
-
-def _percent(value: object, name: str) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-        raise ClinicalInputError(
-            name, _("{field} must be a whole number from 0 to 100, not {value!r}."), value=value
-        )
-
-
-def _unique(items: tuple, what: str) -> None:
-    seen: set = set()
-    for item in items:
-        if item.id in seen:
-            raise ClinicalInputError(f"{what}.id", _("{field} {id} appears twice."), id=item.id)
-        seen.add(item.id)
-
-
-def _same_clock(moment: datetime, now: datetime, name: str) -> None:
-    if (moment.utcoffset() is None) != (now.utcoffset() is None):
-        raise ClinicalInputError(
-            name, _("{field} and now must both have a time zone, or both not.")
-        )
-
-
-def _validate(plan, rungs, assignments, logs, check_ins, now) -> DistressScale:
-    _choice(Approach, plan.approach, "approach")
-    scale = _SCALES.get(plan.scale_max)
-    if scale is None or isinstance(plan.scale_max, bool):
-        raise ClinicalInputError(
-            "scale_max", _("{field} must be 10 or 100, not {value!r}."), value=plan.scale_max
-        )
-    for name in ("ceiling", "coping_level"):
-        if getattr(plan, name) is not None:
-            validate_distress(scale, getattr(plan, name), name)
-    for what, items in (("rungs", rungs), ("assignments", assignments), ("logs", logs),
-                        ("check_ins", check_ins)):
-        _unique(items, what)
-    rung_ids = {r.id for r in rungs}
-    for r in rungs:
-        _choice(RungStatus, r.status, f"rungs[{r.id}].status")
-        validate_distress(scale, r.predicted_distress, f"rungs[{r.id}].predicted_distress")
-        if r.own_ceiling is not None:
-            validate_distress(scale, r.own_ceiling, f"rungs[{r.id}].own_ceiling")
-    for a in assignments:
-        if a.rung_id not in rung_ids:
-            raise ClinicalInputError(f"assignments[{a.id}].rung_id", _("{field} is not a rung."))
-        if isinstance(a.per_week, bool) or not isinstance(a.per_week, int) or a.per_week < 0:
-            raise ClinicalInputError(
-                f"assignments[{a.id}].per_week", _("{field} must be a whole number of at least 0.")
-            )
-        if a.ends < a.starts:
-            raise ClinicalInputError(f"assignments[{a.id}].ends", _("{field} is before starts."))
-    for log in logs:
-        name = f"logs[{log.id}]"
-        if log.rung_id not in rung_ids:
-            raise ClinicalInputError(f"{name}.rung_id", _("{field} is not a rung."))
-        for part in ("pre", "peak", "post"):
-            validate_distress(scale, getattr(log, part), f"{name}.{part}")
-        _percent(log.likelihood_before, f"{name}.likelihood_before")
-        _percent(log.likelihood_after, f"{name}.likelihood_after")
-        _same_clock(log.started_at, now, f"{name}.started_at")
-    for c in check_ins:
-        if c.tolerable_distress is not None:
-            validate_distress(scale, c.tolerable_distress, f"check_ins[{c.id}].tolerable_distress")
-        _same_clock(c.at, now, f"check_ins[{c.id}].at")
-    return scale
-
-
-# --- rules --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
