@@ -12,8 +12,7 @@ An API entry: (method, path template as in the OpenAPI schema, {param: object ke
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from bravely.accounts.services import create_api_token
-from bravely.audit.services import Actor
+from tests.factories import token
 
 WHO = ("anon", "alice", "bob", "charlie", "ruth", "dana")
 
@@ -59,7 +58,7 @@ _tokens: dict = {}
 
 def token_for(user) -> str:
     if user.pk not in _tokens:
-        _tokens[user.pk] = create_api_token(Actor(user), "tests")[1]
+        _tokens[user.pk] = token(user)
     return _tokens[user.pk]
 
 

@@ -1,4 +1,5 @@
-"""Shared fixtures. The cast, as in healthchecks' tests:
+"""Shared fixtures; what they build comes from tests/factories.py. The cast, as in healthchecks'
+tests:
 
 - alice: clinician at Riverside, on the care team of `client` (she can read and change it);
 - bob: clinician at Riverside, not on that care team (client is a 404 for him);
@@ -9,29 +10,20 @@
 
 import pytest
 
-from bravely.accounts.models import Membership, Practice, Role, User
+from bravely.accounts.models import Role, User
 from bravely.audit.services import Actor
 from bravely.clients import services as client_services
-
-PASSWORD = "correct horse battery staple"
-
-
-def make_member(email, practice, role, supervisor=None, name=""):
-    user = User.objects.create_user(email, PASSWORD, full_name=name or email.split("@")[0].title())
-    Membership.objects.create(user=user, practice=practice, role=role, supervisor=supervisor)
-    return user
+from tests.factories import PASSWORD, make_member, make_planned, make_practice, signed_in
 
 
 @pytest.fixture
 def practice(db):
-    practice = Practice.objects.create(name="Riverside", require_clinician_2fa=False)
-    client_services.seed_consent_items(practice)
-    return practice
+    return make_practice("Riverside")
 
 
 @pytest.fixture
 def other_practice(db):
-    return Practice.objects.create(name="Elsewhere", require_clinician_2fa=False)
+    return make_practice("Elsewhere", seed_consent=False)
 
 
 @pytest.fixture
@@ -84,52 +76,9 @@ def everyone(alice, bob, charlie, ruth, dana):
 @pytest.fixture
 def planned(client_record, actor, practice):
     """client_record with values, safety parameters (ceiling 70, coping 50 on 0-100), an active
-    inhibitory-learning plan of three rungs linked to a value, and homework on the first rung.
-    Built through the planning services, as a clinician would."""
-    from datetime import timedelta
-    from types import SimpleNamespace
-
-    from django.utils import timezone
-
-    from bravely.planning import services as planning
-    from bravely.planning.models import CrisisResource
-
-    CrisisResource.objects.create(practice=practice, region="US", name="Example US crisis line",
-                                  contact="Call 000-000", needs_verification=True)
-    planning.seed_value_domains(practice)
-    domain = practice.value_domains.first()
-    assessment = planning.create_assessment(actor, client_record, ratings=[(domain, 9, 3)])
-    statement = planning.add_statement(actor, client_record, assessment, domain=domain,
-                                       text="Be there for my friends", rank=1)
-    safety = planning.create_safety_version(actor, client_record, {
-        "distress_ceiling": 70, "coping_level": 50,
-        "exit_strategies": ["Step outside and breathe"],
-        "coping_skills": [{"kind": "breathing", "description": "Slow breathing",
-                           "allowed_during_exposure": True},
-                          {"kind": "grounding", "description": "Counting objects",
-                           "allowed_during_exposure": False}],
-        "support_contacts": [{"name": "Sam", "relationship": "friend", "contact": "555 0100"}],
-    })
-    plan = planning.create_plan(actor, client_record, {
-        "title": "Social anxiety", "approach": "inhibitory_learning", "status": "active"})
-    rungs = [
-        planning.add_rung(actor, plan, {
-            "behaviour": behaviour, "predicted_distress": distress,
-            "feared_outcome": "They will laugh at me", "feared_likelihood": 80,
-            "safety_behaviours": "Looking at my phone\nRehearsing sentences"}, [statement])
-        for behaviour, distress in [("Say hello to a colleague", 35),
-                                    ("Ask a question in a meeting", 50),
-                                    ("Join a lunch table", 60)]
-    ]
-    today = timezone.localdate()
-    assignment = planning.assign_homework(actor, rungs[0], {
-        "frequency_per_week": 3, "starts_on": today - timedelta(days=3),
-        "ends_on": today + timedelta(days=11), "instructions": "Say hello and stay",
-        "agreed_with_client": True})
-    for rung in rungs:
-        rung.refresh_from_db()
-    return SimpleNamespace(client=client_record, statement=statement, safety=safety, plan=plan,
-                           rungs=rungs, assignment=assignment)
+    inhibitory-learning plan of three rungs linked to a value, and homework on the first rung
+    (see factories.make_planned)."""
+    return make_planned(actor, client_record, practice)
 
 
 @pytest.fixture
@@ -144,11 +93,7 @@ def jordan(client_record):
 
 @pytest.fixture
 def portal(jordan):
-    from django.test import Client as HttpClient
-
-    http = HttpClient()
-    http.force_login(jordan)
-    return http
+    return signed_in(jordan)
 
 
 # Browser tests: Playwright for Python driving Debian's Chromium against a live server. Browser

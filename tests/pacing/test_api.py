@@ -8,7 +8,7 @@ from django.test import Client as HttpClient
 from bravely.audit.models import AuditEvent
 from bravely.pacing.models import Recommendation
 from bravely.planning.models import Rung
-from tests.pacing.conftest import VIOLATED, token
+from tests.factories import VIOLATED, token
 
 
 def api(user):

@@ -21,7 +21,7 @@ from bravely.planning import services as planning
 from bravely.planning.models import ExposurePlan, Rung
 from bravely.practice.models import PracticeLog, RiskAlert, StopEvent
 from bravely.practice.services import record_stop, submit_check_in, submit_log
-from tests.pacing.conftest import token
+from tests.factories import token
 
 
 def new_client(actor, practice, clinician, name):

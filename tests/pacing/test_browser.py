@@ -5,8 +5,7 @@ from playwright.sync_api import expect
 
 from bravely.pacing.models import Recommendation
 from tests.browser_support import assert_accessible, sign_in
-from tests.conftest import PASSWORD
-from tests.pacing.conftest import VIOLATED
+from tests.factories import PASSWORD, VIOLATED
 
 pytestmark = pytest.mark.browser
 

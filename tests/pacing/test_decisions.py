@@ -8,7 +8,7 @@ from bravely.pacing.models import Recommendation
 from bravely.pacing.services import accept, dismiss
 from bravely.planning import services as planning
 from bravely.planning.models import ChangeRecord, Rung
-from tests.pacing.conftest import VIOLATED
+from tests.factories import VIOLATED
 
 Status = Recommendation.Status
 

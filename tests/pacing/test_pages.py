@@ -1,19 +1,12 @@
 """The client's recommendations page, deciding from it, and the thresholds pages."""
 
 from django.template import Context, Template
-from django.test import Client as HttpClient
 from django.urls import reverse
 
 from bravely.audit.models import AuditEvent
 from bravely.pacing.models import PacingSettings, Recommendation
 from bravely.planning.models import Rung
-from tests.pacing.conftest import VIOLATED
-
-
-def signed_in(user):
-    http = HttpClient()
-    http.force_login(user)
-    return http
+from tests.factories import VIOLATED, signed_in
 
 
 def test_crisis_follow_up_comes_first_marked_with_its_evidence(planned, practise, check_in,

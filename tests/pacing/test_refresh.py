@@ -7,7 +7,7 @@ from django.utils import timezone
 from bravely.audit.models import AuditEvent
 from bravely.pacing.models import Recommendation
 from bravely.pacing.services import fingerprint, refresh_recommendations
-from tests.pacing.conftest import VIOLATED, kinds
+from tests.factories import VIOLATED, kinds
 
 OPEN = Recommendation.Status.OPEN
 

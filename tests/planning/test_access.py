@@ -15,7 +15,7 @@ from bravely.audit.models import AuditEvent
 from bravely.planning import services
 from bravely.planning.models import CrisisResource, ExposurePlan
 from tests.access import check_api, check_page, resolve_kwargs
-from tests.planning.conftest import (
+from tests.factories import (
     READY,
     domains,
     make_assessment,

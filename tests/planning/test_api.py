@@ -14,7 +14,7 @@ from bravely.planning.models import (
     SafetyParameters,
     ValuesAssessment,
 )
-from tests.planning.conftest import (
+from tests.factories import (
     READY,
     ApiClient,
     domains,

@@ -11,7 +11,14 @@ from bravely.audit.models import AuditEvent
 from bravely.clients import services as client_services
 from bravely.planning import services
 from bravely.planning.models import HomeworkAssignment, Rung
-from tests.planning.conftest import READY, make_assignment, make_client, make_plan, make_rungs
+from tests.factories import (
+    READY,
+    make_assignment,
+    make_client,
+    make_plan,
+    make_rungs,
+    make_safety,
+)
 
 TODAY = timezone.localdate()
 
@@ -82,8 +89,6 @@ def test_homework_needs_consent_safety_parameters_and_no_open_hold(actor, practi
                                    items=practice.consent_items.all())
     with pytest.raises(ValidationError, match="safety parameters"):
         make_assignment(actor, rung)
-    from tests.planning.conftest import make_safety
-
     make_safety(actor, client)
     services.record_readiness(actor, client, {**READY, "dissociation": True})
     with pytest.raises(ValidationError, match="on hold"):

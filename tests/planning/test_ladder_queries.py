@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bravely.planning import services
-from tests.planning.conftest import make_assignment, make_rungs
+from tests.factories import make_assignment, make_rungs
 
 
 def grow(actor, plan, values, n, start):

@@ -16,7 +16,7 @@ from bravely.planning.models import (
     RungDecline,
 )
 from bravely.planning.selectors import ladder_warnings
-from tests.planning.conftest import (
+from tests.factories import (
     make_assessment,
     make_client,
     make_plan,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from bravely.audit.models import AuditEvent
 from bravely.planning import services
 from bravely.planning.models import ImmutableError, Rationale
-from tests.planning.conftest import make_assignment
+from tests.factories import make_assignment
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from bravely.planning.models import (
     SafetyAcknowledgement,
     SafetyParameters,
 )
-from tests.planning.conftest import READY, make_client, make_plan, make_safety
+from tests.factories import READY, make_client, make_plan, make_safety
 
 
 def safety_post(**extra):

@@ -19,7 +19,7 @@ from bravely.planning.models import (
     ValuesAssessment,
     ValueStatement,
 )
-from tests.planning.conftest import domains, make_assessment, make_client, make_statement
+from tests.factories import domains, make_assessment, make_client, make_statement
 
 
 def rating_post(practice, ratings, **extra):

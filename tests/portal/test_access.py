@@ -7,7 +7,7 @@ from bravely.portal.models import SupportPerson
 from bravely.practice.models import RiskAlert
 from bravely.practice.services import submit_check_in, submit_log
 from tests.access import check_page
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 R, S, N = 302, 200, 404
 STAFF_WRITE = {"anon": R, "alice": S, "bob": N, "charlie": N, "ruth": N, "dana": N,

@@ -1,14 +1,14 @@
 import pytest
 from django.test import Client as HttpClient
 
-from bravely.accounts.services import create_api_token
 from bravely.audit.services import Actor
 from bravely.practice.models import CheckIn, PracticeLog, RiskAlert
+from tests.factories import token
 
 
 @pytest.fixture
 def api(alice):
-    raw = create_api_token(Actor(alice), "tests")[1]
+    raw = token(alice)
     http = HttpClient(headers={"Authorization": f"Bearer {raw}"})
 
     def call(method, path, body=None, **headers):

@@ -7,20 +7,7 @@ from django.utils import timezone
 from bravely.audit.models import AuditEvent
 from bravely.clients.services import record_consent
 from bravely.practice.models import PracticeDraft, PracticeLog, RiskAlert
-
-
-def log_form(**overrides):
-    data = {
-        "idempotency_key": "key-1",
-        "started_at": (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-        "duration_minutes": "20", "distress_before": "40", "distress_peak": "60",
-        "distress_after": "30", "likelihood_after": "30", "feared_outcome_happened": "no",
-        "what_happened": "They said hello back", "surprise": "7",
-        "safety_behaviours_used": ["Looking at my phone"], "coping_used": ["Slow breathing"],
-        "learned": "People were friendly", "value_reflection": "I connected with someone",
-    }
-    data.update(overrides)
-    return data
+from tests.factories import log_form
 
 
 @pytest.fixture

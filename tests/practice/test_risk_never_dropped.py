@@ -9,7 +9,7 @@ from django.utils import timezone
 from bravely.audit.models import AuditEvent
 from bravely.clients.services import record_consent
 from bravely.practice.models import CheckIn, PracticeLog, RiskAlert
-from tests.practice.test_logs import log_form
+from tests.factories import log_form, token
 
 
 @pytest.fixture
@@ -60,10 +60,7 @@ def test_a_risk_log_refused_for_withdrawn_consent_still_alerts(portal, url, plan
 def test_a_risk_check_in_with_a_bad_rating_through_the_api_still_alerts(planned, alice):
     from django.test import Client as HttpClient
 
-    from bravely.accounts.services import create_api_token
-    from bravely.audit.services import Actor
-
-    raw = create_api_token(Actor(alice), "t")[1]
+    raw = token(alice, "t")
     response = HttpClient().post(
         f"/api/v1/clients/{planned.client.pk}/check-ins",
         {"risk": True, "idempotency_key": "z",

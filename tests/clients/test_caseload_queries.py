@@ -4,9 +4,8 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
-from bravely.accounts.services import create_api_token
-from bravely.audit.services import Actor
 from bravely.clients.models import Client
+from tests.factories import token
 
 
 def add_clients(practice, clinician, n):
@@ -50,8 +49,8 @@ def test_supervisor_caseload_is_constant_too(practice, alice, ruth):
 
 
 def test_clients_api_list_queries_do_not_grow(practice, alice):
-    token = create_api_token(Actor(alice), "bench")[1]
-    headers = {"Authorization": f"Bearer {token}"}
+    raw = token(alice, "bench")
+    headers = {"Authorization": f"Bearer {raw}"}
     http = HttpClient()
     add_clients(practice, alice, 5)
     count_queries(http, "/api/v1/clients", headers=headers)  # first use stamps the token

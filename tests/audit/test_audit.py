@@ -105,7 +105,7 @@ def test_every_page_recorded_in_the_audit_log_has_a_label():
 
     from bravely.audit.labels import PAGES, _model_names
 
-    source = Path(__file__).parent.parent / "src" / "bravely"
+    source = Path(__file__).parents[2] / "src" / "bravely"
     used = {m for path in source.rglob("*.py")
             for m in re.findall(r'object_type="([a-z_]+)"', path.read_text())}
     assert used and used <= set(PAGES) | set(_model_names())

@@ -3,17 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.test import Client as HttpClient
 from django.utils import timezone
 
 from bravely.audit.models import AuditEvent
 from bravely.clients.models import Client
-
-
-def signed_in(user) -> HttpClient:
-    http = HttpClient()
-    http.force_login(user)
-    return http
+from tests.factories import signed_in
 
 
 def form_data(primary, **overrides) -> dict:

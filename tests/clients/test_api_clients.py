@@ -15,6 +15,7 @@ from bravely.audit.models import AuditEvent
 from bravely.audit.services import Actor
 from bravely.clients import services
 from bravely.clients.models import Client
+from tests.factories import token
 
 
 class Api:
@@ -42,7 +43,7 @@ class Api:
 
 
 def api_for(user) -> Api:
-    return Api(create_api_token(Actor(user), "tests")[1])
+    return Api(token(user))
 
 
 @pytest.fixture
@@ -404,10 +405,7 @@ def test_openapi_schema_is_public_and_lists_the_clients_paths(db):
 def test_token_stops_working_when_the_practice_requires_2fa_and_user_has_none(practice, alice):
     from django.test import Client as HttpClient
 
-    from bravely.accounts.services import create_api_token
-    from bravely.audit.services import Actor
-
-    raw = create_api_token(Actor(alice), "script")[1]
+    raw = token(alice, "script")
     http = HttpClient()
     headers = {"Authorization": f"Bearer {raw}"}
     assert http.get("/api/v1/clients", headers=headers).status_code == 200
@@ -419,10 +417,7 @@ def test_token_stops_working_when_the_practice_requires_2fa_and_user_has_none(pr
 def test_lower_case_region_is_normalised_in_the_api(practice, alice):
     from django.test import Client as HttpClient
 
-    from bravely.accounts.services import create_api_token
-    from bravely.audit.services import Actor
-
-    raw = create_api_token(Actor(alice), "script")[1]
+    raw = token(alice, "script")
     response = HttpClient().post("/api/v1/clients", {"display_name": "R", "region": "us-ca"},
                                  content_type="application/json",
                                  headers={"Authorization": f"Bearer {raw}"})

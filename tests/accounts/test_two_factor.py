@@ -17,7 +17,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from bravely.audit.models import AuditEvent
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 @pytest.fixture(autouse=True)

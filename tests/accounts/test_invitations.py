@@ -10,14 +10,9 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 
 from bravely.accounts.models import Invitation, Membership, User
+from tests.factories import signed_in
 
 NEW_PASSWORD = "a long and unusual passphrase"
-
-
-def signed_in(user) -> HttpClient:
-    http = HttpClient()
-    http.force_login(user)
-    return http
 
 
 def invite(dana, email="new.clinician@example.org", role="clinician") -> str:

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.test import Client as HttpClient
 
 from bravely.accounts.models import User
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 @pytest.fixture(autouse=True)
