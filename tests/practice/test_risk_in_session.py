@@ -6,7 +6,7 @@ from django.test import Client as HttpClient
 
 from bravely.audit.models import AuditEvent
 from bravely.practice.models import PracticeLog, RiskAlert
-from tests.practice.test_logs import log_form
+from tests.factories import log_form
 
 
 @pytest.fixture

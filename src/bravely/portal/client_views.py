@@ -178,7 +178,7 @@ def journal(request):
 @login_required
 def check_in(request):
     client = own_client(request.user)
-    settings = practice_services.check_in_settings(client.practice)
+    settings = practice_selectors.check_in_settings(client.practice)
     statements = list(client.value_statements.filter(archived_at__isnull=True)
                       .order_by("rank", "id")[:3])
     form = CheckInForm(request.POST or None, client=client, question=settings.risk_question,

@@ -6,8 +6,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from bravely.planning.models import ExposurePlan, HomeworkAssignment
-from bravely.practice.models import CheckIn, PracticeDraft, RiskAlert
-from bravely.practice.services import check_in_settings
+from bravely.practice.models import CheckIn, CheckInSettings, PracticeDraft, RiskAlert
 
 
 def week_start(now=None):
@@ -85,3 +84,9 @@ def loggable_rungs(client):
     return Rung.objects.filter(plan__client=client).exclude(
         plan__status="archived").exclude(status="skipped").select_related(
         "plan").order_by("plan_id", "position")
+
+
+def check_in_settings(practice) -> CheckInSettings:
+    """The practice's check-in settings; the defaults are stored on first read."""
+    settings, _created = CheckInSettings.objects.get_or_create(practice=practice)
+    return settings

@@ -27,6 +27,7 @@ from bravely.practice.models import (
     Source,
     StopEvent,
 )
+from bravely.practice.selectors import check_in_settings
 
 LOG_FIELDS = (
     "started_at", "duration_minutes", "distress_before", "distress_peak", "distress_after",
@@ -48,11 +49,6 @@ def require_consent(client) -> None:
 
 def current_safety(client):
     return client.safety_versions.order_by("-version").first()
-
-
-def check_in_settings(practice) -> CheckInSettings:
-    settings, _created = CheckInSettings.objects.get_or_create(practice=practice)
-    return settings
 
 
 def _scale(client) -> DistressScale:

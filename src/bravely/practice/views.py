@@ -99,7 +99,7 @@ def close_alert(request, pk, alert_pk):
 @login_required
 def check_in_settings(request):
     membership = get_admin_membership(request.user)
-    settings = services.check_in_settings(membership.practice)
+    settings = selectors.check_in_settings(membership.practice)
     form = CheckInSettingsForm(request.POST or None, instance=settings)
     if request.method == "POST" and form.is_valid():
         try:
