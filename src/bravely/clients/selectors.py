@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from bravely.accounts.models import Role
 from bravely.accounts.selectors import membership_of
-from bravely.clients.models import Client
+from bravely.clients.models import Client, ConsentRecord
 
 CareTeam = Client.care_team.through
 
@@ -56,3 +56,10 @@ def caseload(user, *, status: str = "", archived: bool = False, query: str = "")
 
 def current_consent(client):
     return client.consents.select_related("recorded_by").order_by("-version").first()
+
+
+def has_exposure_consent(client) -> bool:
+    """Consent to exposure treatment is in force: the client's latest exposure consent is given."""
+    latest = (client.consents.filter(kind=ConsentRecord.Kind.EXPOSURE).order_by("-version")
+              .values_list("decision", flat=True).first())
+    return latest == ConsentRecord.Decision.GIVEN

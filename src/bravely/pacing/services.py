@@ -21,8 +21,9 @@ from bravely.clients.models import Client
 from bravely.clinical import pacing as engine
 from bravely.clinical.scales import ClinicalInputError, DistressScale, from_percent, to_percent
 from bravely.pacing.models import POLICY_FIELDS, Kind, PacingSettings, Recommendation
-from bravely.planning import services as planning
 from bravely.planning.models import ChangeRecord, ExposurePlan, HomeworkAssignment, Rung
+from bravely.planning.selectors.safety import current_safety
+from bravely.planning.services.ladder import add_rung, set_order, update_rung
 from bravely.planning.text import clinical_error
 from bravely.practice.models import CheckIn, PracticeLog
 
@@ -281,7 +282,7 @@ def _created(rec: Recommendation):
 def _refresh(client: Client, now) -> list[Recommendation]:
     client = Client.objects.select_for_update().select_related("practice").get(pk=client.pk)
     scale = DistressScale(client.distress_scale)
-    safety = client.safety_versions.order_by("-version").first()
+    safety = current_safety(client)
     cache: dict = {}
     practice_policy = policy_for(None, client.practice, cache)
     plans = list(ExposurePlan.objects.filter(client=client, status=ExposurePlan.Status.ACTIVE)
@@ -418,7 +419,7 @@ def _rung_changed(message_rung: Rung) -> ValidationError:
 
 def _set_status(actor, rung: Rung, status: str) -> Rung:
     rung = Rung.objects.get(pk=rung.pk)
-    return planning.update_rung(actor, rung, {"status": status}, version=rung.version)
+    return update_rung(actor, rung, {"status": status}, version=rung.version)
 
 
 def _ladder(plan: ExposurePlan) -> list[Rung]:
@@ -487,11 +488,11 @@ def _split(actor, rec: Recommendation, options: dict) -> dict:
                 status=Rung.Status.PLANNED,
                 rationale=_("Added when a recommendation to split “%(rung)s” was accepted; "
                             "edit it with the client.") % {"rung": rung.behaviour})
-    new = planning.add_rung(actor, rec.plan, data, values=list(rung.values.all()))
+    new = add_rung(actor, rec.plan, data, values=list(rung.values.all()))
     order = [r.pk for r in _ladder(rec.plan) if r.pk != new.pk]
     order.insert(order.index(rung.pk), new.pk)
     plan = ExposurePlan.objects.get(pk=rec.plan_id)
-    planning.set_order(actor, plan, order, revision=plan.ladder_revision)
+    set_order(actor, plan, order, revision=plan.ladder_revision)
     new.refresh_from_db()
     return {"action": "split_rung", "created_rung_id": new.pk, "created_rung": new.behaviour,
             "position": new.position, "predicted_distress": new.predicted_distress,

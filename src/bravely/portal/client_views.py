@@ -12,11 +12,13 @@ from django.views.decorators.http import require_POST
 
 from bravely.audit.services import Actor, record
 from bravely.core.forms import add_service_errors
-from bravely.planning import selectors as planning_selectors
-from bravely.planning import services as planning_services
-from bravely.planning.forms import AssessmentForm
+from bravely.planning.forms.values import AssessmentForm
 from bravely.planning.models import SafetyAcknowledgement, ValuesAssessment
-from bravely.planning.services import crisis_resources_for, skill_label
+from bravely.planning.selectors.config import crisis_resources_for, domains
+from bravely.planning.selectors.safety import current_safety, skill_label
+from bravely.planning.services.config import seed_value_domains
+from bravely.planning.services.safety import acknowledge_safety
+from bravely.planning.services.values import add_statement, create_assessment
 from bravely.portal import services as portal_services
 from bravely.portal.forms import OwnStatementForm
 from bravely.portal.selectors import own_client
@@ -32,7 +34,7 @@ def _actor(request):
 
 def safety_context(client):
     """What the stop screen shows: the client's own plan first, then crisis lines for the region."""
-    safety = practice_services.current_safety(client)
+    safety = current_safety(client)
     return {
         "safety": safety,
         "allowed_skills": [skill_label(s) for s in safety.allowed_skills()] if safety else [],
@@ -88,7 +90,7 @@ def log_practice(request, assignment_pk):
     assignment = get_object_or_404(client.assignments.select_related("rung__plan"),
                                    pk=assignment_pk)
     rung = assignment.rung
-    safety = practice_services.current_safety(client)
+    safety = current_safety(client)
     draft = None
     if request.method == "POST":
         form = PracticeLogForm(request.POST, client=client, rung=rung, safety=safety)
@@ -212,13 +214,12 @@ def check_in(request):
 def values_rate(request):
     """The client rates their life domains alone, between sessions (stored as 'portal')."""
     client = own_client(request.user)
-    planning_services.seed_value_domains(client.practice)
-    form = AssessmentForm(request.POST or None, domains=planning_selectors.domains(
-        client.practice))
+    seed_value_domains(client.practice)
+    form = AssessmentForm(request.POST or None, domains=domains(client.practice))
     del form.fields["source"], form.fields["assessed_on"]
     if request.method == "POST" and form.is_valid():
         try:
-            planning_services.create_assessment(
+            create_assessment(
                 _actor(request), client, ratings=form.cleaned_data["ratings"],
                 source=ValuesAssessment.Source.PORTAL, note=form.cleaned_data["note"])
         except ValidationError as error:
@@ -243,8 +244,7 @@ def statement_new(request):
         "rank": client.value_statements.filter(archived_at__isnull=True).count() + 1})
     if request.method == "POST" and form.is_valid():
         try:
-            planning_services.add_statement(_actor(request), client, assessment,
-                                            **form.cleaned_data)
+            add_statement(_actor(request), client, assessment, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -257,10 +257,10 @@ def statement_new(request):
 def safety_plan(request):
     """The client reads their safety parameters and acknowledges the version in force."""
     client = own_client(request.user)
-    safety = practice_services.current_safety(client)
+    safety = current_safety(client)
     if request.method == "POST" and safety is not None:
         try:
-            planning_services.acknowledge_safety(
+            acknowledge_safety(
                 _actor(request), safety, method=SafetyAcknowledgement.Method.PORTAL,
                 note=request.POST.get("note", "")[:500])
         except ValidationError as error:

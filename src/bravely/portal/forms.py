@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bravely.planning.forms import StatementForm
+from bravely.planning.forms.values import StatementForm
 from bravely.portal.models import SupportPerson
 
 

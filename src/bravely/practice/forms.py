@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bravely.planning.services import skill_label
+from bravely.planning.selectors.safety import skill_label
 from bravely.practice.models import CheckInSettings, PracticeLog
 
 TEXT = {"rows": 3}

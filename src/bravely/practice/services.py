@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bravely.audit.services import Actor, record
-from bravely.clients.models import ConsentRecord
+from bravely.clients.selectors import has_exposure_consent
 from bravely.clinical.scales import ClinicalInputError, DistressScale, validate_distress
 from bravely.planning.models import ExposurePlan, Rung
+from bravely.planning.selectors.safety import current_safety
 from bravely.practice import risk
 from bravely.practice.models import (
     CheckIn,
@@ -40,15 +41,12 @@ LOG_FIELDS = (
 
 def require_consent(client) -> None:
     """Exposure practice needs consent in force; a withdrawal stops new practice and check-ins."""
-    last = client.consents.filter(kind=ConsentRecord.Kind.EXPOSURE).order_by("-version").first()
-    if last is None or last.decision != ConsentRecord.Decision.GIVEN:
+    if not has_exposure_consent(client):
         raise ValidationError(_(
             "Consent to exposure treatment is not in force for this client, so practice and "
             "check-ins cannot be recorded. Talk with your clinician."))
 
 
-def current_safety(client):
-    return client.safety_versions.order_by("-version").first()
 
 
 def _scale(client) -> DistressScale:

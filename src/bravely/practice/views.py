@@ -13,6 +13,7 @@ from bravely.audit.services import Actor, record
 from bravely.clients.selectors import can_edit, get_client
 from bravely.core.forms import add_service_errors
 from bravely.core.pagination import paginate
+from bravely.planning.selectors.safety import current_safety
 from bravely.practice import risk, selectors, services
 from bravely.practice.forms import (
     CheckInSettingsForm,
@@ -54,7 +55,7 @@ def log_in_session(request, pk, rung_pk):
     rung = get_object_or_404(selectors.loggable_rungs(client), pk=rung_pk)
     if request.method == "GET":
         record(Actor.from_request(request), "view", rung, client=client)
-    safety = services.current_safety(client)
+    safety = current_safety(client)
     form = PracticeLogForm(request.POST or None, client=client, rung=rung, safety=safety,
                            initial={"idempotency_key": uuid.uuid4().hex})
     if request.method == "POST" and form.is_valid():

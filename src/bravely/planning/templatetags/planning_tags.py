@@ -3,8 +3,8 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
-from bravely.planning import services
-from bravely.planning.selectors import formula_of
+from bravely.planning.selectors.safety import skill_label
+from bravely.planning.selectors.values import formula_of
 from bravely.planning.text import clinical_text
 
 register = template.Library()
@@ -24,7 +24,7 @@ def formula_text(assessment) -> str:
 
 @register.filter
 def skill(item: dict) -> str:
-    return services.skill_label(item)
+    return skill_label(item)
 
 
 @register.filter

@@ -10,8 +10,23 @@ from django.utils import timezone
 
 from bravely.audit.services import Actor
 from bravely.clients.models import Client
-from bravely.planning import services
-from bravely.planning.models import CrisisResource, Rung, ValueDomain
+from bravely.planning.models.config import CrisisResource, ValueDomain
+from bravely.planning.models.ladder import Rung
+from bravely.planning.selectors.homework import draft_rationale
+from bravely.planning.selectors.pace import default_pace_options
+from bravely.planning.selectors.readiness import READINESS_FIELDS
+from bravely.planning.services.config import save_crisis_resource, seed_value_domains
+from bravely.planning.services.homework import assign_homework, sign_rationale
+from bravely.planning.services.ladder import (
+    acknowledge_warning,
+    add_rung,
+    create_plan,
+    decline_rung,
+)
+from bravely.planning.services.pace import record_pace
+from bravely.planning.services.readiness import record_readiness
+from bravely.planning.services.safety import acknowledge_safety, create_safety_version
+from bravely.planning.services.values import add_statement, create_assessment, create_goal
 
 # Examples only: the practice must verify them (numbers change; no country is built into Bravely).
 CRISIS_EXAMPLES = [
@@ -255,12 +270,12 @@ STORIES = {
 
 
 def _seed_practice(practice, admin):
-    services.seed_value_domains(practice)
+    seed_value_domains(practice)
     if not CrisisResource.objects.filter(practice=practice).exists():
         actor = Actor(admin, "127.0.0.1", via="demo")
         for i, entry in enumerate(CRISIS_EXAMPLES):
-            services.save_crisis_resource(actor, practice, None,
-                                          {**entry, "needs_verification": True, "position": i})
+            save_crisis_resource(actor, practice, None,
+                                 {**entry, "needs_verification": True, "position": i})
 
 
 def _tell(client, story, actor):
@@ -268,32 +283,31 @@ def _tell(client, story, actor):
     domains = {d.name: d for d in ValueDomain.objects.filter(practice=client.practice)}
     assessment = None
     for days_ago, ratings in story["assessments"]:
-        assessment = services.create_assessment(
+        assessment = create_assessment(
             actor, client, assessed_on=today - timedelta(days=days_ago),
             ratings=[(domains[name], imp, con) for name, (imp, con) in ratings.items()],
             note="Completed together in session.")
-    statements = [services.add_statement(actor, client, assessment, domain=domains[d], text=t,
-                                         rank=i)
+    statements = [add_statement(actor, client, assessment, domain=domains[d], text=t, rank=i)
                   for i, (d, t) in enumerate(story["statements"], start=1)]
     for index, what, times, per, days in story.get("goals", []):
-        services.create_goal(actor, client, statement=statements[index], what=what, times=times,
-                             per=per, by_when=today + timedelta(days=days))
+        create_goal(actor, client, statement=statements[index], what=what, times=times,
+                    per=per, by_when=today + timedelta(days=days))
     if "safety" not in story:
         return
     s = story["safety"]
-    safety = services.create_safety_version(actor, client, {
+    safety = create_safety_version(actor, client, {
         "distress_ceiling": s["ceiling"], "coping_level": s["coping"],
         "exit_strategies": s["exits"], "escalation_plan": s["escalation"],
         "setback_plan": s["setback"], "coping_skills": s["skills"],
         "support_contacts": s["contacts"], "change_note": "Agreed in session."})
-    services.acknowledge_safety(actor, safety, note="Read through together; client agreed.")
-    services.record_readiness(actor, client, dict.fromkeys(services.READINESS_FIELDS, False),
-                              note="Screened in session.")
-    plan = services.create_plan(actor, client, story["plan"])
+    acknowledge_safety(actor, safety, note="Read through together; client agreed.")
+    record_readiness(actor, client, dict.fromkeys(READINESS_FIELDS, False),
+                     note="Screened in session.")
+    plan = create_plan(actor, client, story["plan"])
     rungs = []
     for (behaviour, where, when, who, values, outcome, predicted, feared, likelihood,
          safety_behaviours, status) in story["rungs"]:
-        rungs.append(services.add_rung(actor, plan, {
+        rungs.append(add_rung(actor, plan, {
             "behaviour": behaviour, "context_where": where, "context_when": when,
             "context_with": who, "valued_outcome": outcome, "predicted_distress": predicted,
             "feared_outcome": feared, "feared_likelihood": likelihood,
@@ -302,9 +316,9 @@ def _tell(client, story, actor):
         }, [statements[i] for i in values]))
     if "decline" in story:
         index, reason = story["decline"]
-        decline = services.decline_rung(actor, rungs[index], reason=reason)
+        decline = decline_rung(actor, rungs[index], reason=reason)
         previous = rungs[index]
-        services.add_rung(actor, plan, {
+        add_rung(actor, plan, {
             "behaviour": "Touch the sandpit edge, then hug the children",
             "context_where": previous.context_where, "context_when": previous.context_when,
             "context_with": previous.context_with, "valued_outcome": previous.valued_outcome,
@@ -314,17 +328,17 @@ def _tell(client, story, actor):
         }, list(previous.values.all()), decline=decline)
     if "acknowledge" in story:
         code, note = story["acknowledge"]
-        services.acknowledge_warning(actor, plan, code=code, rung_key=None, note=note)
-    options = services.default_pace_options()
+        acknowledge_warning(actor, plan, code=code, rung_key=None, note=note)
+    options = default_pace_options()
     chosen, reasons = story["pace"]
-    services.record_pace(actor, plan, options=options, chosen=chosen, reasons=reasons)
+    record_pace(actor, plan, options=options, chosen=chosen, reasons=reasons)
     h = story["homework"]
     rung = Rung.objects.get(pk=rungs[h["rung"]].pk)
-    assignment = services.assign_homework(actor, rung, {
+    assignment = assign_homework(actor, rung, {
         "frequency_per_week": h["times"], "starts_on": today,
         "ends_on": today + timedelta(days=6), "contexts_to_vary": h["contexts"],
         "instructions": h["instructions"], "coping_plan": "", "agreed_with_client": True})
-    services.sign_rationale(actor, assignment, services.draft_rationale(assignment))
+    sign_rationale(actor, assignment, draft_rationale(assignment))
 
 
 def load(practice, users):

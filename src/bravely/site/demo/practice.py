@@ -17,6 +17,7 @@ from django.utils import timezone
 from bravely.accounts.models import User
 from bravely.audit.services import Actor
 from bravely.clients.models import Client
+from bravely.planning.selectors.safety import current_safety
 from bravely.portal.models import ClientAccount, SupportPerson
 from bravely.practice import services
 from bravely.practice.models import JournalEntry
@@ -25,7 +26,7 @@ from bravely.site.demo.people import DEMO_PASSWORD
 
 def _active(client):
     assignment = client.assignments.filter(status="active").select_related("rung").first()
-    return assignment, services.current_safety(client)
+    return assignment, current_safety(client)
 
 
 def _log(actor, client, assignment, key, days_ago, pre, peak, post, source="session", **extra):

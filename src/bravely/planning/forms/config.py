@@ -1,0 +1,35 @@
+"""Forms of practice configuration: value domains, crisis resources, planning settings."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bravely.clients.forms import region_validator
+from bravely.planning.models.config import CrisisResource, PlanningSettings, ValueDomain
+from bravely.planning.services.config import SETTINGS_FIELDS
+
+
+class ValueDomainForm(forms.ModelForm):
+    class Meta:
+        model = ValueDomain
+        fields = ["name", "position", "is_active"]
+
+
+class CrisisResourceForm(forms.ModelForm):
+    url = forms.URLField(label=_("Web address"), required=False, max_length=200,
+                         assume_scheme="https")
+
+    class Meta:
+        model = CrisisResource
+        fields = ["region", "name", "contact", "url", "notes", "needs_verification", "position",
+                  "is_active"]
+
+    def clean_region(self):
+        region = self.cleaned_data["region"].strip().upper()
+        region_validator(region)
+        return region
+
+
+class PlanningSettingsForm(forms.ModelForm):
+    class Meta:
+        model = PlanningSettings
+        fields = list(SETTINGS_FIELDS)

@@ -1,0 +1,74 @@
+"""Homework: practice assigned between sessions and its signed rationale."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bravely.clients.models import Client
+from bravely.core.models import Immutable
+from bravely.planning.models.ladder import ExposurePlan, Rung
+from bravely.planning.models.pace import PaceDecision
+from bravely.planning.models.safety import SafetyParameters
+
+
+class HomeworkAssignment(models.Model):
+    """Practice between sessions for one rung, agreed with the client."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Assigned")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="assignments")
+    plan = models.ForeignKey(ExposurePlan, on_delete=models.PROTECT, related_name="assignments")
+    rung = models.ForeignKey(Rung, on_delete=models.PROTECT, related_name="assignments",
+                             verbose_name=_("rung"))
+    frequency_per_week = models.PositiveSmallIntegerField(
+        _("practices per week"), validators=[MinValueValidator(1), MaxValueValidator(21)])
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    contexts_to_vary = models.TextField(_("contexts to vary"), max_length=2000, blank=True)
+    instructions = models.TextField(_("instructions"), max_length=4000)
+    coping_plan = models.TextField(_("coping and exit plan that applies"), max_length=4000)
+    safety = models.ForeignKey(SafetyParameters, on_delete=models.PROTECT, related_name="+")
+    pace = models.ForeignKey(PaceDecision, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    agreed_with_client = models.BooleanField(_("agreed with the client"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.ACTIVE)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    cancel_reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self):
+        return f"{self.rung} {self.starts_on}–{self.ends_on}"
+
+
+class Rationale(Immutable):
+    """The signed rationale of an assignment. Signed text never changes; a correction is a new
+    entry that points at the one it corrects."""
+
+    assignment = models.ForeignKey(HomeworkAssignment, on_delete=models.PROTECT,
+                                   related_name="rationales")
+    text = models.TextField(_("rationale"), max_length=6000)
+    drafted_text = models.TextField(max_length=6000, blank=True)
+    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="corrections")
+    correction_reason = models.CharField(_("reason for the correction"), max_length=500,
+                                         blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-signed_at", "-id"]
+
+    def __str__(self):
+        return f"rationale for {self.assignment} ({self.signed_at:%Y-%m-%d})"

@@ -1,0 +1,2 @@
+"""Planning pages, one module per area. Thin: scope through selectors, write through services,
+audit every view."""
