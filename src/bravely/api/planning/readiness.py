@@ -5,7 +5,8 @@ from ninja import Status
 from bravely.api.planning.common import Router, actor, viewed
 from bravely.api.planning.schemas.readiness import ClearanceIn, HoldOut, ReadinessIn, ScreenOut
 from bravely.clients.selectors import get_client
-from bravely.planning import selectors, services
+from bravely.planning.selectors import readiness as readiness_selectors
+from bravely.planning.services import readiness as readiness_services
 
 router = Router()
 
@@ -14,7 +15,7 @@ router = Router()
             summary="Readiness screens with their flags, holds and clearances")
 def list_readiness(request, client_id: int):
     client = get_client(request.user, client_id)
-    screens = list(selectors.readiness_screens(client))
+    screens = list(readiness_selectors.readiness_screens(client))
     viewed(request, client, client, readiness=[s.pk for s in screens])
     return screens
 
@@ -24,13 +25,13 @@ def list_readiness(request, client_id: int):
 def create_readiness(request, client_id: int, payload: ReadinessIn):
     client = get_client(request.user, client_id, write=True)
     answers = payload.dict(exclude={"note"})
-    screen = services.record_readiness(actor(request), client, answers, note=payload.note)
-    return Status(201, selectors.readiness_screens(client).get(pk=screen.pk))
+    screen = readiness_services.record_readiness(actor(request), client, answers, note=payload.note)
+    return Status(201, readiness_selectors.readiness_screens(client).get(pk=screen.pk))
 
 
 @router.post("/clients/{int:client_id}/readiness/holds/{int:hold_id}/clearance",
              response={201: HoldOut}, summary="Clear a readiness hold, with a rationale")
 def clear_hold(request, client_id: int, hold_id: int, payload: ClearanceIn):
-    _client, hold = selectors.get_hold(request.user, client_id, hold_id, write=True)
-    services.clear_hold(actor(request), hold, payload.rationale)
+    _client, hold = readiness_selectors.get_hold(request.user, client_id, hold_id, write=True)
+    readiness_services.clear_hold(actor(request), hold, payload.rationale)
     return Status(201, type(hold).objects.prefetch_related("clearances").get(pk=hold.pk))

@@ -5,7 +5,10 @@ from ninja import Status
 from bravely.api.planning.common import Router, actor, viewed
 from bravely.api.planning.schemas.safety import AckIn, AckOut, SafetyIn, SafetyOut, SafetyOverview
 from bravely.clients.selectors import get_client
-from bravely.planning import selectors, services
+from bravely.planning.selectors import config as config_selectors
+from bravely.planning.selectors import readiness as readiness_selectors
+from bravely.planning.selectors import safety as safety_selectors
+from bravely.planning.services import safety as safety_services
 
 router = Router()
 
@@ -14,11 +17,11 @@ router = Router()
             summary="Safety parameters (all versions), crisis resources and readiness holds")
 def read_safety(request, client_id: int):
     client = get_client(request.user, client_id)
-    versions = list(selectors.safety_versions(client))
+    versions = list(safety_selectors.safety_versions(client))
     viewed(request, versions[0] if versions else client, client, page="safety")
-    holds = services.open_holds(client)
+    holds = readiness_selectors.open_holds(client)
     return {"current": versions[0] if versions else None, "versions": versions,
-            "crisis_resources": services.crisis_resources_for(client),
+            "crisis_resources": config_selectors.crisis_resources_for(client),
             "on_hold": bool(holds), "open_holds": holds}
 
 
@@ -26,15 +29,15 @@ def read_safety(request, client_id: int):
              summary="Record a new version of the safety parameters")
 def create_safety(request, client_id: int, payload: SafetyIn):
     client = get_client(request.user, client_id, write=True)
-    parameters = services.create_safety_version(actor(request), client, payload.dict())
-    return Status(201, selectors.safety_versions(client).get(pk=parameters.pk))
+    parameters = safety_services.create_safety_version(actor(request), client, payload.dict())
+    return Status(201, safety_selectors.safety_versions(client).get(pk=parameters.pk))
 
 
 @router.post("/clients/{int:client_id}/safety/{int:version_id}/acknowledgements",
              response={201: AckOut}, summary="Record the client's acknowledgement of a version")
 def acknowledge_safety(request, client_id: int, version_id: int, payload: AckIn):
-    _client, parameters = selectors.get_safety_version(request.user, client_id, version_id,
+    _client, parameters = safety_selectors.get_safety_version(request.user, client_id, version_id,
                                                        write=True)
-    ack = services.acknowledge_safety(actor(request), parameters, method=payload.method,
+    ack = safety_services.acknowledge_safety(actor(request), parameters, method=payload.method,
                                       note=payload.note)
     return Status(201, ack)

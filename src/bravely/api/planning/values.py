@@ -17,8 +17,11 @@ from bravely.api.planning.schemas.values import (
     ValuesOut,
 )
 from bravely.clients.selectors import get_client
-from bravely.planning import selectors, services
 from bravely.planning.models import ChangeRecord, ValueDomain, ValueStatement
+from bravely.planning.selectors import history as history_selectors
+from bravely.planning.selectors import values as values_selectors
+from bravely.planning.services import config as config_services
+from bravely.planning.services import values as values_services
 from bravely.planning.text import clinical_text
 
 router = Router()
@@ -31,8 +34,8 @@ def _statement_out(s):
 
 
 def _assessment_out(a):
-    rows, result, _names = selectors.scored_rows(a)
-    message, params = selectors.formula_of(a).describe()
+    rows, result, _names = values_selectors.scored_rows(a)
+    message, params = values_selectors.formula_of(a).describe()
     return {
         "id": a.pk, "assessed_on": a.assessed_on, "source": a.source, "note": a.note,
         "formula": a.formula, "formula_text": clinical_text(message, params),
@@ -51,7 +54,7 @@ def _goal_out(goal, history=None):
     return {"id": goal.pk, "statement_id": goal.statement_id, "what": goal.what,
             "times": goal.times, "per": goal.per, "by_when": goal.by_when,
             "status": goal.status, "version": goal.version,
-            "history": list(selectors.history_of(goal)) if history is None else history}
+            "history": list(history_selectors.history_of(goal)) if history is None else history}
 
 
 def _client_statement(client, statement_id):
@@ -68,11 +71,11 @@ def _client_statement(client, statement_id):
             summary="Values assessments, newest first, with derived figures")
 def list_values(request, client_id: int):
     client = get_client(request.user, client_id)
-    assessments = list(selectors.assessments(client)[:12])
+    assessments = list(values_selectors.assessments(client)[:12])
     viewed(request, client, client, values=[a.pk for a in assessments])
     changes, composite_change = [], None
     if len(assessments) >= 2:
-        compared = selectors.comparison(assessments[:2])
+        compared = values_selectors.comparison(assessments[:2])
         change = compared["change"]
         changes = [{"domain_id": int(c.domain), "importance_change": c.importance_change,
                     "consistency_change": c.consistency_change, "gap_change": c.gap_change}
@@ -86,7 +89,7 @@ def list_values(request, client_id: int):
              summary="Record a values assessment (ratings 1-10)")
 def create_values(request, client_id: int, payload: AssessmentIn):
     client = get_client(request.user, client_id, write=True)
-    services.seed_value_domains(client.practice)
+    config_services.seed_value_domains(client.practice)
     # Ids become domains here: the service checks the domains it is given, not unknown ids.
     domains = {d.pk: d for d in ValueDomain.objects.filter(practice=client.practice,
                                                            is_active=True)}
@@ -96,28 +99,28 @@ def create_values(request, client_id: int, payload: AssessmentIn):
             raise ValidationError({"ratings": _("Choose life domains of this practice (unknown "
                                                 "domain %(id)s).") % {"id": rating.domain_id}})
         ratings.append((domains[rating.domain_id], rating.importance, rating.consistency))
-    assessment = services.create_assessment(actor(request), client, ratings=ratings,
+    assessment = values_services.create_assessment(actor(request), client, ratings=ratings,
                                             assessed_on=payload.assessed_on,
                                             source=payload.source, note=payload.note)
-    return Status(201, _assessment_out(selectors.assessments(client).get(pk=assessment.pk)))
+    return Status(201, _assessment_out(values_selectors.assessments(client).get(pk=assessment.pk)))
 
 
 @router.get("/clients/{int:client_id}/values/{int:assessment_id}", response=AssessmentOut,
             summary="One values assessment")
 def read_values(request, client_id: int, assessment_id: int):
-    client, assessment = selectors.get_assessment(request.user, client_id, assessment_id)
+    client, assessment = values_selectors.get_assessment(request.user, client_id, assessment_id)
     viewed(request, assessment, client)
-    return _assessment_out(selectors.assessments(client).get(pk=assessment.pk))
+    return _assessment_out(values_selectors.assessments(client).get(pk=assessment.pk))
 
 
 @router.post("/clients/{int:client_id}/values/{int:assessment_id}/statements",
              response={201: StatementOut}, summary="Add a value statement in the client's words")
 def create_statement(request, client_id: int, assessment_id: int, payload: StatementIn):
-    client, assessment = selectors.get_assessment(request.user, client_id, assessment_id,
+    client, assessment = values_selectors.get_assessment(request.user, client_id, assessment_id,
                                                   write=True)
     # The service refuses a missing domain or one of another practice (field `domain`).
     domain = ValueDomain.objects.filter(pk=payload.domain_id).first()
-    statement = services.add_statement(actor(request), client, assessment, domain=domain,
+    statement = values_services.add_statement(actor(request), client, assessment, domain=domain,
                                        text=payload.text, rank=payload.rank)
     return Status(201, _statement_out(statement))
 
@@ -125,12 +128,12 @@ def create_statement(request, client_id: int, assessment_id: int, payload: State
 @router.patch("/clients/{int:client_id}/statements/{int:statement_id}", response=StatementOut,
               summary="Change or archive a value statement")
 def update_statement(request, client_id: int, statement_id: int, payload: StatementPatch):
-    _client, statement = selectors.get_statement(request.user, client_id, statement_id,
+    _client, statement = values_selectors.get_statement(request.user, client_id, statement_id,
                                                  write=True)
     data = payload.dict(exclude_unset=True, exclude={"version"})
     if "domain_id" in data:
         data["domain"] = ValueDomain.objects.filter(pk=data.pop("domain_id")).first()
-    statement = services.update_statement(actor(request), statement, data,
+    statement = values_services.update_statement(actor(request), statement, data,
                                           version=payload.version)
     return _statement_out(ValueStatement.objects.select_related("domain").get(pk=statement.pk))
 
@@ -138,7 +141,7 @@ def update_statement(request, client_id: int, statement_id: int, payload: Statem
 @router.get("/clients/{int:client_id}/goals", response=list[GoalOut], summary="Valued goals")
 def list_goals(request, client_id: int):
     client = get_client(request.user, client_id)
-    goals = list(selectors.goals(client))
+    goals = list(values_selectors.goals(client))
     viewed(request, client, client, goals=[g.pk for g in goals])
     history = {}
     for change in ChangeRecord.objects.filter(object_type="valuedgoal",
@@ -152,7 +155,7 @@ def list_goals(request, client_id: int):
 def create_goal(request, client_id: int, payload: GoalIn):
     client = get_client(request.user, client_id, write=True)
     statement = _client_statement(client, payload.statement_id)
-    goal = services.create_goal(actor(request), client, statement=statement,
+    goal = values_services.create_goal(actor(request), client, statement=statement,
                                 what=payload.what, times=payload.times, per=payload.per,
                                 by_when=payload.by_when)
     return Status(201, _goal_out(goal))
@@ -161,10 +164,10 @@ def create_goal(request, client_id: int, payload: GoalIn):
 @router.patch("/clients/{int:client_id}/goals/{int:goal_id}", response=GoalOut,
               summary="Revise a valued goal (history kept)")
 def revise_goal(request, client_id: int, goal_id: int, payload: GoalPatch):
-    client, goal = selectors.get_goal(request.user, client_id, goal_id, write=True)
+    client, goal = values_selectors.get_goal(request.user, client_id, goal_id, write=True)
     data = payload.dict(exclude_unset=True, exclude={"version", "note"})
     if "statement_id" in data:
         data["statement"] = _client_statement(client, data.pop("statement_id"))
-    goal = services.revise_goal(actor(request), goal, data, version=payload.version,
+    goal = values_services.revise_goal(actor(request), goal, data, version=payload.version,
                                 note=payload.note)
     return _goal_out(goal)

@@ -3,9 +3,6 @@
 Each getter takes the requesting user and the client's id from the URL, so an object of another
 client (or another practice) is a 404 even when its own id is valid. One module per area; the
 names are re-exported here for callers outside planning. Selectors never import a service.
-
-`selectors.ladder` is the ladder selector (re-exported), which hides the module of that name as an
-attribute; import from the module with `from bravely.planning.selectors.ladder import ...`.
 """
 
 from bravely.planning.selectors.config import (
@@ -30,7 +27,7 @@ from bravely.planning.selectors.ladder import (
     get_decline,
     get_plan,
     get_rung,
-    ladder,
+    ladder_rungs,
     ladder_warnings,
     open_declines,
     plans,
@@ -99,7 +96,7 @@ __all__ = [
     "goals",
     "goals_all",
     "history_of",
-    "ladder",
+    "ladder_rungs",
     "ladder_policy",
     "ladder_warnings",
     "open_declines",

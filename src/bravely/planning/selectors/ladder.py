@@ -31,7 +31,7 @@ def get_plan(user, client_pk, pk, *, write=False):
                    write=write)
 
 
-def ladder(plan):
+def ladder_rungs(plan):
     """The plan's rungs in order, with everything the ladder page shows, in a fixed number of
     queries."""
     return list(
@@ -67,7 +67,7 @@ def _rung_specs(rungs):
 def ladder_warnings(plan, rungs=None, safety=None, settings=None, *, safety_known=False):
     """[(LadderWarning, LadderAcknowledgement or None)] from `clinical.ladder.check_ladder`."""
     client = plan.client
-    rungs = ladder(plan) if rungs is None else rungs
+    rungs = ladder_rungs(plan) if rungs is None else rungs
     if not safety_known:
         safety = current_safety(client)
     settings = settings or planning_settings(client.practice)

@@ -27,7 +27,7 @@ from bravely.planning.selectors.ladder import (
     get_decline,
     get_plan,
     get_rung,
-    ladder,
+    ladder_rungs,
     ladder_warnings,
 )
 from bravely.planning.selectors.pace import current_pace
@@ -93,7 +93,7 @@ def plan_edit(request, pk, plan_pk):
 
 def _ladder_context(request, client, plan, *, error=None):
     plan.client = client
-    rungs = ladder(plan)
+    rungs = ladder_rungs(plan)
     safety = current_safety(client)
     settings = planning_settings(client.practice)
     warnings = ladder_warnings(plan, rungs, safety, settings, safety_known=True)

@@ -6,7 +6,7 @@ from ninja import Field, Schema
 from pydantic import StrictBool
 
 from bravely.api.schemas import Input
-from bravely.planning import selectors
+from bravely.planning.selectors import readiness as readiness_selectors
 from bravely.planning.text import clinical_text
 
 
@@ -67,7 +67,7 @@ class ScreenOut(Schema):
     @staticmethod
     def resolve_flags(obj):
         return [{"code": f.code, "message": clinical_text(f.message, f.params), "holds": f.holds}
-                for f in selectors.screen_flags(obj)]
+                for f in readiness_selectors.screen_flags(obj)]
 
     @staticmethod
     def resolve_holds(obj):
