@@ -11,12 +11,12 @@ from bravely.accounts.selectors import clinicians_of_practice
 from bravely.api.schemas import Id
 from bravely.audit.services import Actor, record
 from bravely.clients import selectors, services
-from bravely.clients.models import Client, validate_date_of_birth
+from bravely.clients.models import Client, DistressScale, validate_date_of_birth
 
 router = Router()
 
-ClientStatus = Literal["intake", "active", "maintenance", "discharged"]
-Scale = Literal["suds100", "thermometer10"]
+ClientStatus = Literal[tuple(Client.Status.values)]
+Scale = Literal[tuple(DistressScale.values)]
 REGION = r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"
 
 

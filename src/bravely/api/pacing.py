@@ -22,7 +22,7 @@ from bravely.pacing.text import attention_reasons, reason_text
 
 router = Router()
 
-RecStatus = Literal["open", "accepted", "dismissed", "superseded"]
+RecStatus = Literal[tuple(Recommendation.Status.values)]
 RecKind = Literal[tuple(Kind.values)]
 
 

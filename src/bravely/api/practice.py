@@ -16,6 +16,7 @@ from bravely.api.schemas import Input
 from bravely.audit.services import Actor, record
 from bravely.clients.selectors import get_client
 from bravely.practice import risk, selectors, services
+from bravely.practice.models import PracticeLog
 
 router = Router()
 
@@ -66,7 +67,7 @@ class LogIn(Input):
     distress_after: int = Field(ge=0)
     peak_confirmed: bool = False
     likelihood_after: int | None = Field(None, ge=0, le=100)
-    feared_outcome_happened: Literal["", "no", "partly", "yes"] = ""
+    feared_outcome_happened: Literal[("", *PracticeLog.Happened.values)] = ""
     what_happened: str = Field("", max_length=3000)
     surprise: int | None = Field(None, ge=0, le=10)
     safety_behaviours_used: list[str] = Field(default_factory=list, max_length=30)
