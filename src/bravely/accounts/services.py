@@ -187,6 +187,25 @@ def revoke_api_token(actor: Actor, token: ApiToken) -> None:
         record(actor, "archive", token, practice_id=actor.user.membership.practice_id)
 
 
+@transaction.atomic
+def revoke_api_tokens_after_password_reset(user: User, ip_address=None) -> int:
+    """A password reset means the password may have been known to someone else: every API
+    token the user still has is revoked (one audit entry each). Returns how many."""
+    tokens = list(ApiToken.objects.select_for_update()
+                  .filter(user=user, revoked_at__isnull=True).order_by("pk"))
+    if not tokens:
+        return 0
+    membership = getattr(user, "membership", None)
+    actor = Actor(user, ip_address)
+    now = timezone.now()
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        record(actor, "archive", token, practice_id=getattr(membership, "practice_id", None),
+               details={"reason": "password_reset"})
+    return len(tokens)
+
+
 def authenticate_token(raw: str) -> User | None:
     """The active staff user behind a bearer token, or None for unknown or revoked tokens."""
     if not raw or len(raw) > 200:
