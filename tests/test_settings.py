@@ -16,13 +16,13 @@ from bravely.settings import database_from_url
 INHERITED_OUT = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "BRAVELY_DEMO", "BRAVELY_HTTPS",
                  "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD",
                  "BRAVELY_BEHIND_PROXY", "BRAVELY_DATA_DIR", "DJANGO_SETTINGS_MODULE",
-                 "DJANGO_ALLOW_ASYNC_UNSAFE")
+                 "DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_ROOT")
 
 
 def production_env(tmp_path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in INHERITED_OUT}
     env.update(SECRET_KEY=secrets.token_urlsafe(45)[:60], ALLOWED_HOSTS="bravely.example.org",
-               BRAVELY_DATA_DIR=str(tmp_path))
+               SITE_ROOT="https://bravely.example.org", BRAVELY_DATA_DIR=str(tmp_path))
     env.update(extra)
     return {k: v for k, v in env.items() if v is not None}
 
@@ -71,6 +71,61 @@ def test_check_deploy_warns_about_an_insecure_configuration(tmp_path):
     result = bravely("check", "--deploy", "--fail-level", "WARNING", env=env, cwd=tmp_path)
     assert result.returncode != 0
     assert "SESSION_COOKIE_SECURE" in result.stdout + result.stderr
+
+
+def test_check_deploy_fails_when_site_root_is_not_set(tmp_path):
+    """Unset, SITE_ROOT is the development address: invitation and alert links would lead to
+    127.0.0.1. `bravely check --deploy` says so, as an error (it fails the check)."""
+    result = bravely("check", "--deploy", env=production_env(tmp_path, SITE_ROOT=None),
+                     cwd=tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "bravely.E001" in output and "SITE_ROOT" in output and "127.0.0.1" in output
+
+
+def bravely_checks(deploy=True) -> dict:
+    from django.core.checks import run_checks
+
+    return {m.id: m for m in run_checks(include_deployment_checks=deploy)
+            if m.id.startswith("bravely.")}
+
+
+@pytest.mark.parametrize("root", [
+    "http://127.0.0.1:8000", "", "bravely.example.org", "ftp://bravely.example.org",
+    "http://localhost:8000", "https://LOCALHOST", "http://[::1]:8000", "http://0.0.0.0",
+    "http://127.1.2.3", "https://", "https://bravely.example.org:notaport",
+])
+def test_a_local_or_unusable_site_root_is_a_deployment_error(settings, root):
+    from django.core.checks import ERROR
+
+    settings.SITE_ROOT = root
+    found = bravely_checks()
+    assert list(found) == ["bravely.E001"]
+    assert found["bravely.E001"].level == ERROR
+    assert "SITE_ROOT" in found["bravely.E001"].msg and "SITE_ROOT" in found["bravely.E001"].hint
+
+
+def test_the_site_root_check_runs_only_for_deployment(settings):
+    settings.SITE_ROOT = "http://127.0.0.1:8000"
+    assert bravely_checks(deploy=False) == {}
+
+
+def test_a_public_site_root_passes(settings):
+    settings.SITE_ROOT = "https://bravely.example.org/"
+    settings.ALLOWED_HOSTS = ["bravely.example.org"]
+    settings.SESSION_COOKIE_SECURE = True
+    assert bravely_checks() == {}
+
+
+def test_a_site_root_over_http_or_on_another_host_is_a_warning(settings):
+    from django.core.checks import WARNING
+
+    settings.SITE_ROOT = "http://bravely.example.org"
+    settings.ALLOWED_HOSTS = [".example.com"]
+    settings.SESSION_COOKIE_SECURE = True
+    found = bravely_checks()
+    assert sorted(found) == ["bravely.W002", "bravely.W003"]
+    assert {m.level for m in found.values()} == {WARNING}
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

@@ -173,6 +173,11 @@ MFA_TOTP_ISSUER = "Bravely"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+# allauth's e-mails: a fixed subject prefix (its default takes the request's host name), and a
+# reset asked for an unknown address gets our own note (templates/account/email/): there is no
+# account and accounts come by invitation; no sign-up link. The page answers the same either way.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Bravely: "
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

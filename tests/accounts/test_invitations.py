@@ -137,16 +137,29 @@ def test_unknown_role_is_a_field_error(dana):
     assert mail.outbox == [] and not Invitation.objects.exists()
 
 
-def test_inviting_someone_who_has_an_account_is_a_field_error(dana, alice, charlie):
-    for email in ("alice@example.org", "ALICE@example.org", "charlie@example.org"):
+def test_inviting_a_member_of_this_practice_is_a_field_error(dana, alice):
+    """Only for this practice's own members, whom the admin sees anyway. An account anywhere
+    else is answered like a new address (tests/test_invitations_reveal_no_accounts.py)."""
+    for email in ("alice@example.org", "ALICE@example.org"):
         response = signed_in(dana).post("/practice/invite/", {"email": email,
                                                               "role": "clinician"})
         assert response.status_code == 200
         errors = response.context["form"].errors
         assert list(errors) == ["email"]
-        assert "already has an account" in errors["email"][0]
+        assert "already a member of this practice" in errors["email"][0]
     assert mail.outbox == []
     assert not Invitation.objects.exists()
+
+
+def test_inviting_an_account_of_another_practice_looks_like_any_invitation(dana, charlie):
+    response = signed_in(dana).post("/practice/invite/", {"email": "charlie@example.org",
+                                                          "role": "clinician"})
+    assert response.status_code == 302 and response.url == "/practice/members/"
+    assert Invitation.objects.get().email == "charlie@example.org"
+    assert mail.outbox[0].to == ["charlie@example.org"]
+    assert "/invitations/" not in mail.outbox[0].body  # the owner is told, not given a link
+    charlie.refresh_from_db()
+    assert charlie.membership.practice.name == "Elsewhere"
 
 
 @pytest.mark.parametrize("overrides,field", [

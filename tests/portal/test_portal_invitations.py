@@ -66,13 +66,21 @@ def test_weak_or_mismatched_password_creates_nothing(http, client_record):
     assert not User.objects.filter(email="j@example.org").exists()
 
 
-def test_malformed_or_taken_email_is_a_field_error(http, client_record, bob):
+def test_malformed_email_is_a_field_error(http, client_record):
     page = http.post(f"/clients/{client_record.pk}/portal/", {"invite": "1", "email": "nope"})
     assert "valid email" in page.content.decode().lower()
-    page = http.post(f"/clients/{client_record.pk}/portal/",
-                     {"invite": "1", "email": bob.email})
-    assert "already has an account" in page.content.decode()
     assert not PortalInvitation.objects.exists() and not mail.outbox
+
+
+def test_an_address_with_an_account_is_invited_like_any_other(http, client_record, bob):
+    """The clinician learns nothing about existing accounts; the owner is told by e-mail
+    (tests/test_invitations_reveal_no_accounts.py compares the two answers in full)."""
+    response = http.post(f"/clients/{client_record.pk}/portal/",
+                         {"invite": "1", "email": bob.email})
+    assert response.status_code == 302
+    assert PortalInvitation.objects.get().email == bob.email
+    assert mail.outbox[0].to == [bob.email] and "/join/" not in mail.outbox[0].body
+    assert not ClientAccount.objects.exists()
 
 
 def test_support_person_needs_the_clients_consent_and_can_be_revoked(http, client_record):

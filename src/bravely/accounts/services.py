@@ -26,14 +26,22 @@ from bravely.audit.services import Actor, record
 
 @transaction.atomic
 def invite(actor: Actor, practice: Practice, email: str, role: str) -> tuple[Invitation, str]:
-    """Create an invitation and e-mail its link. Returns the invitation and the raw token."""
+    """Create an invitation and e-mail it. Returns the invitation and the raw token.
+
+    The inviter learns nothing about accounts outside their practice: whether or not the address
+    already has a Bravely account elsewhere (staff of another practice, a client, a support
+    person), the same invitation is stored, audited and answered for. Only the e-mail differs,
+    and only its recipient sees it: a new address gets the link, an existing account is told
+    that it cannot join this way (one practice per staff account) and gets no link.
+    """
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
-            {"email": _("Someone with this e-mail address already has an account.")}
-        )
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a valid role.")})
+    # The same two queries whatever exists, so not even timing tells the cases apart.
+    has_account = User.objects.filter(email__iexact=email).exists()
+    if Membership.objects.filter(user__email__iexact=email, practice=practice).exists():
+        # The admin sees this practice's members anyway: saying so reveals nothing new.
+        raise ValidationError({"email": _("This address is already a member of this practice.")})
     pending = Invitation.objects.filter(
         practice=practice, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True)
     replaced = list(pending.values_list("pk", flat=True))
@@ -44,18 +52,49 @@ def invite(actor: Actor, practice: Practice, email: str, role: str) -> tuple[Inv
         invited_by=actor.user if actor.user.pk else None,
         expires_at=timezone.now() + timedelta(days=settings.BRAVELY_INVITATION_DAYS),
     )
-    link = settings.SITE_ROOT.rstrip("/") + reverse("invitation_accept", args=[raw])
+    if has_account:
+        _send_existing_account_notice(actor, practice, email)
+    else:
+        _send_invitation_link(actor, practice, email, raw)
+    record(actor, "create", invitation, practice_id=practice.pk,
+           details={"email": email, "role": role, "replaced_invitations": replaced})
+    return invitation, raw
+
+
+def _site_link(path: str) -> str:
+    return settings.SITE_ROOT.rstrip("/") + path
+
+
+def _send_invitation_link(actor: Actor, practice: Practice, email: str, raw: str) -> None:
     send_mail(
         _("You are invited to %(practice)s on Bravely") % {"practice": practice.name},
         _("%(inviter)s invited you to join %(practice)s on Bravely.\n\nSet your password here "
           "(the link works once and expires in %(days)s days):\n%(link)s\n") % {
-            "inviter": actor.user, "practice": practice.name, "link": link,
+            "inviter": actor.user, "practice": practice.name,
+            "link": _site_link(reverse("invitation_accept", args=[raw])),
             "days": settings.BRAVELY_INVITATION_DAYS},
         None, [email],
     )
-    record(actor, "create", invitation, practice_id=practice.pk,
-           details={"email": email, "role": role, "replaced_invitations": replaced})
-    return invitation, raw
+
+
+def _send_existing_account_notice(actor: Actor, practice: Practice, email: str) -> None:
+    """Tell the owner of an existing account (and only them) why no invitation link came."""
+    send_mail(
+        _("Bravely: %(practice)s tried to invite this address") % {"practice": practice.name},
+        _("%(inviter)s at %(practice)s tried to invite this e-mail address to their practice "
+          "on Bravely.\n\n"
+          "This address already belongs to a Bravely account, so no invitation link is "
+          "included: a Bravely account is used for one practice and one purpose only, and an "
+          "existing account is never added to another practice. Your account has not been "
+          "changed.\n\n"
+          "If you are going to work with %(practice)s, ask them to invite a different e-mail "
+          "address of yours; it will get an account of its own. If you were not expecting "
+          "this, there is nothing to do.\n\n"
+          "To sign in to the account you already have: %(login)s\n") % {
+            "inviter": actor.user, "practice": practice.name,
+            "login": _site_link(reverse("account_login"))},
+        None, [email],
+    )
 
 
 def find_invitation(raw: str) -> Invitation | None:
@@ -70,7 +109,10 @@ def accept_invitation(raw: str, full_name: str, password: str, ip_address=None) 
     if invitation is None or not invitation.is_usable:
         raise ValidationError(_("This invitation link has expired or was already used."))
     if User.objects.filter(email__iexact=invitation.email).exists():
-        raise ValidationError(_("An account with this e-mail address already exists."))
+        # Never attach an existing account: a staff account belongs to one practice only.
+        raise ValidationError(_(
+            "This e-mail address already has a Bravely account, and an account cannot join a "
+            "second practice. Ask the practice to invite another address of yours."))
     user = User(email=invitation.email, full_name=full_name.strip())
     validate_password(password, user)
     user.set_password(password)
@@ -143,6 +185,25 @@ def revoke_api_token(actor: Actor, token: ApiToken) -> None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         record(actor, "archive", token, practice_id=actor.user.membership.practice_id)
+
+
+@transaction.atomic
+def revoke_api_tokens_after_password_reset(user: User, ip_address=None) -> int:
+    """A password reset means the password may have been known to someone else: every API
+    token the user still has is revoked (one audit entry each). Returns how many."""
+    tokens = list(ApiToken.objects.select_for_update()
+                  .filter(user=user, revoked_at__isnull=True).order_by("pk"))
+    if not tokens:
+        return 0
+    membership = getattr(user, "membership", None)
+    actor = Actor(user, ip_address)
+    now = timezone.now()
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        record(actor, "archive", token, practice_id=getattr(membership, "practice_id", None),
+               details={"reason": "password_reset"})
+    return len(tokens)
 
 
 def authenticate_token(raw: str) -> User | None:

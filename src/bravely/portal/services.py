@@ -17,26 +17,45 @@ from bravely.portal.models import ClientAccount, PortalInvitation, SupportPerson
 
 
 def _send_invitation(actor, client, kind, email, support=None) -> tuple[PortalInvitation, str]:
+    """Store, e-mail and audit a portal invitation, the same way whether or not the address
+    already has a Bravely account (the clinician must not learn about accounts they cannot
+    see, e.g. staff or clients of another practice). Only the e-mail differs, and only its
+    recipient sees it: an existing account gets no link, just a note that it cannot be used
+    for this; accepting never attaches an existing account (see accept_invitation)."""
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
-            {"email": _("Someone with this e-mail address already has an account.")}
-        )
+    has_account = User.objects.filter(email__iexact=email).exists()
     raw = new_token()
     invitation = PortalInvitation.objects.create(
         kind=kind, client=client, support=support, email=email, token_hash=hash_token(raw),
         invited_by=actor.user,
         expires_at=timezone.now() + timedelta(days=settings.BRAVELY_INVITATION_DAYS),
     )
-    link = settings.SITE_ROOT.rstrip("/") + reverse("portal_join", args=[raw])
-    send_mail(
-        _("Your invitation to Bravely"),
-        _("%(practice)s invited you to Bravely.\n\nSet your password here (the link works once "
-          "and expires in %(days)s days):\n%(link)s\n") % {
-            "practice": client.practice.name, "link": link,
-            "days": settings.BRAVELY_INVITATION_DAYS},
-        None, [email],
-    )
+    root = settings.SITE_ROOT.rstrip("/")
+    if has_account:
+        # Said the same way for clients and support persons: the e-mail names no client and
+        # no role, in case the address was mistyped and belongs to somebody else.
+        send_mail(
+            _("Bravely: about an invitation to this address"),
+            _("%(practice)s tried to invite this e-mail address to Bravely.\n\n"
+              "This address already belongs to a Bravely account, so no invitation link "
+              "is included: an existing account is never given a second role or joined to "
+              "another record this way. Your account has not been changed.\n\n"
+              "If you expected this invitation, tell %(practice)s and give them another e-mail "
+              "address for it. If you were not expecting it, there is nothing to do.\n\n"
+              "To sign in to the account you already have: %(login)s\n") % {
+                "practice": client.practice.name, "login": root + reverse("account_login")},
+            None, [email],
+        )
+    else:
+        send_mail(
+            _("Your invitation to Bravely"),
+            _("%(practice)s invited you to Bravely.\n\nSet your password here (the link works "
+              "once and expires in %(days)s days):\n%(link)s\n") % {
+                "practice": client.practice.name, "link": root + reverse("portal_join",
+                                                                         args=[raw]),
+                "days": settings.BRAVELY_INVITATION_DAYS},
+            None, [email],
+        )
     record(actor, "create", invitation, client=client, details={"kind": kind})
     return invitation, raw
 
@@ -108,7 +127,10 @@ def accept_invitation(raw: str, password: str, ip_address=None) -> User:
     if invitation.support and not invitation.support.is_active:
         raise ValidationError(_("The client no longer shares with this person."))
     if User.objects.filter(email__iexact=invitation.email).exists():
-        raise ValidationError(_("An account with this e-mail address already exists."))
+        # Never attach an existing account (staff elsewhere, another client, another support).
+        raise ValidationError(_(
+            "This e-mail address already has a Bravely account, which cannot be used for this "
+            "invitation. Ask the practice that invited you to use another address of yours."))
     name = invitation.support.name if invitation.support else invitation.client.display_name
     user = User(email=invitation.email, full_name=name)
     validate_password(password, user)
