@@ -3,6 +3,7 @@
 SQLite in the data folder is the default; DATABASE_URL=postgres://... switches to PostgreSQL.
 """
 
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -164,9 +165,18 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Rate limits count in the shared cache below (docs/architecture.md, "Rate limits"). allauth's
+# "login_failed" only counts wrong TOTP and recovery codes here (keyed by user); wrong passwords
+# are counted by bravely.accounts.ratelimits with BRAVELY_RATE_LIMITS. "ip" is the client's
+# address: REMOTE_ADDR, or the proxy's X-Forwarded-For entry with BRAVELY_BEHIND_PROXY.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "5/5m/key,20/1h/key",
     "reset_password": "20/m/ip,5/m/key",
+}
+BRAVELY_RATE_LIMITS = {
+    "login_failed_account_address": "5/5m/key",  # one account from one address
+    "login_failed_account": "20/1h/key",  # one account from anywhere
+    "login_failed_address": "20/5m/ip",  # any account from one address: a looser ceiling
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Bravely"
@@ -182,7 +192,22 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache shared by every worker and kept across restarts: rate limits (and allauth's used TOTP
+# codes) must not be counted per process. The database by default (`migrate` creates the table),
+# Redis when REDIS_URL is set (pip install 'bravely[redis]').
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    if importlib.util.find_spec("redis") is None:
+        raise ImproperlyConfigured(
+            "REDIS_URL is set but the redis package is missing: pip install 'bravely[redis]'.")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL, "KEY_PREFIX": "bravely"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "bravely_cache", "KEY_PREFIX": "bravely",
+                          # Django culls a third of the rows past MAX_ENTRIES (300 by default),
+                          # live counters included: keep that out of an attacker's reach.
+                          "OPTIONS": {"MAX_ENTRIES": 1_000_000}}}
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", "English")]
@@ -230,7 +255,10 @@ SECURE_SSL_REDIRECT = HTTPS and envbool("SECURE_SSL_REDIRECT", "True")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000") if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and envbool("SECURE_HSTS_PRELOAD", "False")
-if envbool("BRAVELY_BEHIND_PROXY", "False"):
+# Behind a proxy, X-Forwarded-Proto says whether the client used HTTPS and the right-most
+# X-Forwarded-For address is the client (bravely.core.http.client_ip); otherwise both are ignored.
+BRAVELY_BEHIND_PROXY = envbool("BRAVELY_BEHIND_PROXY", "False")
+if BRAVELY_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]

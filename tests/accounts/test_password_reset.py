@@ -19,7 +19,7 @@ NEW_PASSWORD = "a brand new secret 42"
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
+def fresh_cache(db):
     """allauth keeps its rate-limit counters in the cache; start every test without them."""
     cache.clear()
     yield

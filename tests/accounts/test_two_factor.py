@@ -21,7 +21,7 @@ from tests.factories import PASSWORD
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
+def fresh_cache(db):
     """Rate limits and used TOTP codes live in the cache; start every test without them."""
     cache.clear()
     yield

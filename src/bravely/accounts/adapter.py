@@ -1,8 +1,35 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import PermissionDenied
+
+from bravely.accounts import ratelimits
+from bravely.core.http import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """People join Bravely by invitation only; there is no open sign-up."""
+    """People join Bravely by invitation only; there is no open sign-up. Failed sign-ins are
+    limited per account, per (account, address) and per address (bravely.accounts.ratelimits)."""
 
     def is_open_for_signup(self, request):
         return False
+
+    def get_client_ip(self, request):
+        """The address every allauth rate limit counts by: REMOTE_ADDR, or the proxy's
+        X-Forwarded-For entry with BRAVELY_BEHIND_PROXY (bravely.core.http)."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine the client's address")
+        return ip
+
+    def pre_authenticate(self, request, **credentials):
+        """Replaces allauth's count of failed passwords (ACCOUNT_RATE_LIMITS["login_failed"]
+        then only counts wrong TOTP and recovery codes)."""
+        self._bravely_attempt = ratelimits.consume_login_attempt(
+            request, credentials.get("email") or credentials.get("username") or "")
+        if self._bravely_attempt is None:
+            raise self.validation_error("too_many_login_attempts")
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)  # calls pre_authenticate
+        if user is not None:
+            self._bravely_attempt.rollback()  # a right password is not a failure
+        return user

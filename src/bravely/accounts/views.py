@@ -22,6 +22,7 @@ from bravely.accounts.selectors import get_admin_membership, membership_of
 from bravely.audit.services import Actor, record
 from bravely.clients.models import ConsentItem
 from bravely.core.forms import add_service_errors
+from bravely.core.http import client_ip
 
 
 @login_required
@@ -93,7 +94,7 @@ def invitation_accept(request, token):
         try:
             user = services.accept_invitation(
                 token, form.cleaned_data["full_name"], form.cleaned_data["password1"],
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
             )
         except ValidationError as error:
             form.add_error("password1" if "password" in " ".join(error.messages).lower()

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bravely.audit.models import AuditEvent
+from bravely.core.http import client_ip
 
 GENESIS = "0" * 64
 
@@ -20,7 +21,7 @@ class Actor:
 
     @classmethod
     def from_request(cls, request, via: str = "web") -> "Actor":
-        return cls(user=request.user, ip_address=request.META.get("REMOTE_ADDR"), via=via)
+        return cls(user=request.user, ip_address=client_ip(request), via=via)
 
 
 def record(actor: Actor, action: str, obj=None, *, client=None, practice_id=None,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from bravely.audit.services import Actor, record
 from bravely.clients.selectors import get_client
 from bravely.core.forms import add_service_errors
+from bravely.core.http import client_ip
 from bravely.portal import selectors, services
 from bravely.portal.forms import InviteClientForm, JoinForm, SupportPersonForm
 from bravely.practice import selectors as practice_selectors
@@ -84,7 +85,7 @@ def join(request, token):
     if request.method == "POST" and usable and form.is_valid():
         try:
             user = services.accept_invitation(token, form.cleaned_data["password1"],
-                                              ip_address=request.META.get("REMOTE_ADDR"))
+                                              ip_address=client_ip(request))
         except ValidationError as error:
             form.add_error("password1", error.messages)
         else:
