@@ -5,6 +5,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+GENESIS = "0" * 64  # the previous hash of a chain's first event
+GLOBAL_CHAIN = "global"  # events that belong to no practice
+LEGACY_HASH = 1  # events written before there were chains: one chain, hash without chain and seq
+HASH_VERSION = 2  # the hash covers the chain key and the sequence number too
+
+
+def chain_key(practice_id: int | None) -> str:
+    """The chain an event of this practice (or of none) is appended to."""
+    return f"practice:{practice_id}" if practice_id else GLOBAL_CHAIN
+
 
 class AppendOnlyError(Exception):
     pass
@@ -18,11 +28,39 @@ class AuditQuerySet(models.QuerySet):
         raise AppendOnlyError("Audit events cannot be deleted.")
 
 
+class ChainQuerySet(models.QuerySet):
+    def delete(self):
+        raise AppendOnlyError("Audit chains cannot be deleted.")
+
+
+class AuditChain(models.Model):
+    """The head of one chain (one per practice, plus the global one): its newest event's sequence
+    number and hash. Every writer locks this row before appending (`audit.services._lock_head`)
+    and moves it in the same transaction, so the writers of one chain take turns."""
+
+    key = models.CharField(max_length=32, primary_key=True)
+    seq = models.BigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, default=GENESIS)
+
+    objects = ChainQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        return f"{self.key} #{self.seq}"
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit chains cannot be deleted.")
+
+
 class AuditEvent(models.Model):
     """One read or write of client data (or of the practice's membership). Never changed.
 
-    Each row carries the hash of the row before it, so an edit made behind the app's back
-    (directly in the database) breaks the chain; `bravely audit verify` finds the first break.
+    Events form one chain per practice (`chain`, see `chain_key`), numbered 1, 2, ... (`seq`);
+    each row carries the hash of the row before it in its chain, and its own hash covers its
+    content, chain and number. An edit made behind the app's back (directly in the database)
+    therefore breaks the chain; `bravely audit verify` names the first break of each chain.
     """
 
     class Action(models.TextChoices):
@@ -47,6 +85,9 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True)
     via = models.CharField(max_length=8, default="web")
     details = models.JSONField(default=dict, blank=True)
+    chain = models.CharField(max_length=32)
+    seq = models.BigIntegerField()
+    hash_version = models.PositiveSmallIntegerField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -55,6 +96,9 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-id"]
         indexes = [models.Index(fields=["practice_id", "-id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_event_chain_seq"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"
@@ -80,9 +124,14 @@ class AuditEvent(models.Model):
         return is_page(self.object_type)
 
     def payload(self) -> str:
-        """The canonical text that the hash covers."""
+        """The canonical text that the hash covers: since chains (HASH_VERSION 2) also the chain
+        and the sequence number, so an event cannot be moved or renumbered unnoticed. Events of
+        LEGACY_HASH keep the text they were hashed with."""
+        chained = {} if self.hash_version == LEGACY_HASH else {"chain": self.chain,
+                                                               "seq": self.seq}
         return json.dumps(
             {
+                **chained,
                 "at": self.at.isoformat(),
                 "actor": self.actor_id,
                 "actor_label": self.actor_label,
