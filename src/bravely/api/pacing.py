@@ -72,6 +72,9 @@ class RecommendationPage(Schema):
     count: int
     page: int
     page_size: int
+    out_of_date: bool = Field(description="The last refresh failed: the recommendations may be "
+                                          "out of date until the next one succeeds.")
+    out_of_date_since: datetime | None
     items: list[RecommendationOut]
 
 
@@ -107,6 +110,7 @@ class AttentionRow(Schema):
     stop_presses: int
     missed_practice: bool
     pending_recommendations: int
+    recommendations_out_of_date: bool
     can_edit: bool
     reasons: list[str]
 
@@ -139,9 +143,12 @@ def list_recommendations(request, client_id: int, status: RecStatus | None = Non
                        output_field=IntegerField()),
     ).order_by("open_rank", "priority", "-created_at", "-id")
     count, items = _slice(found, page, page_size)
+    failure = selectors.refresh_failure(client)
     record(_actor(request), "view", client, object_type="recommendations",
            details={"ids": [r.pk for r in items], "page": page})
-    return {"count": count, "page": page, "page_size": page_size, "items": items}
+    return {"count": count, "page": page, "page_size": page_size,
+            "out_of_date": failure is not None,
+            "out_of_date_since": getattr(failure, "failed_at", None), "items": items}
 
 
 def _reloaded(rec: Recommendation) -> Recommendation:
@@ -182,7 +189,8 @@ def attention(request, all: bool = False, page: int = Query(1, ge=1, le=1_000_00
         "open_crisis_follow_ups": c.open_crisis, "over_ceiling": c.over_ceiling,
         "ended_early": c.ended_early, "stop_presses": c.stop_presses,
         "missed_practice": bool(c.missed_practice), "pending_recommendations": c.pending,
-        "can_edit": c.can_edit, "reasons": attention_reasons(c, days),
+        "recommendations_out_of_date": c.out_of_date, "can_edit": c.can_edit,
+        "reasons": attention_reasons(c, days),
     } for c in clients]
     record(_actor(request), "view", object_type="needs_attention",
            practice_id=membership.practice_id,

@@ -1,4 +1,10 @@
-"""Writes to client records. Each runs in one transaction and leaves an audit entry."""
+"""Writes to client records. Each runs in one transaction and leaves an audit entry.
+
+Lock order, for every transaction that writes a client's practice data or recommendations: the
+client's own row first (`lock_client`), then its recommendations, and the audit chain's head row
+last (`audit.services.record` takes it). Taking them in this order everywhere is what keeps the
+scheduled `pacing refresh` and a client's log or check-in from deadlocking on PostgreSQL.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +21,18 @@ EDITABLE_FIELDS = (
     "display_name", "date_of_birth", "pronouns", "presenting_concerns", "status",
     "primary_clinician", "distress_scale", "locale", "region",
 )
+
+
+def lock_client(client_id: int) -> Client:
+    """Lock one client's row, and only that row, until the transaction ends; returns it fresh.
+
+    FOR NO KEY UPDATE without a join: the practice row that every client of a practice shares
+    is never locked, and rows that merely reference the client (a new log, a check-in, a change
+    record) can still be inserted meanwhile. Writers of the same client queue here instead of
+    deadlocking later on the audit chain. A no-op lock on SQLite, whose IMMEDIATE transactions
+    already serialise writers.
+    """
+    return Client.objects.select_for_update(no_key=True).get(pk=client_id)
 
 
 def _value(client, field):

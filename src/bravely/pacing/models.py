@@ -215,3 +215,32 @@ class PacingSettings(models.Model):
 
 
 POLICY_FIELDS = tuple(f.name for f in dataclass_fields(PacingPolicy))
+
+
+class PacingState(models.Model):
+    """Whether a client's recommendations are up to date.
+
+    Every successful refresh sets `refreshed_at` and clears the failure. A refresh that still
+    fails after its retries (a lock that did not come free, a deadlock, a bug) sets `failed_at`
+    (the first failure since the last success), `failures` and `failure`: the client's pages and
+    the needs-attention queue then say that the recommendations may be out of date, and the next
+    `bravely pacing refresh` takes the client up again, whatever its status.
+    """
+
+    client = models.OneToOneField(Client, on_delete=models.PROTECT, primary_key=True,
+                                  related_name="pacing_state")
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    failure = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["failed_at"], condition=Q(failed_at__isnull=False),
+                                name="pacingstate_failed")]
+
+    def __str__(self):
+        return f"Pacing state of client {self.client_id}"
+
+    @property
+    def is_stale(self) -> bool:
+        return self.failed_at is not None

@@ -12,11 +12,17 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from bravely.clients.selectors import CareTeam, editable_clients, get_client, visible_clients
-from bravely.pacing.models import Kind, Recommendation
+from bravely.pacing.models import Kind, PacingState, Recommendation
 from bravely.practice.models import CheckIn, PracticeLog, RiskAlert, StopEvent
 
 ATTENTION_DAYS = 14
 Status = Recommendation.Status
+
+
+def refresh_failure(client) -> PacingState | None:
+    """The client's pacing state when its last refresh failed (recommendations may be out of
+    date), else None."""
+    return PacingState.objects.filter(client=client, failed_at__isnull=False).first()
 
 
 def recommendations(client, status: str = ""):
@@ -77,7 +83,8 @@ def _count(queryset):
 
 def needs_attention(user, *, everyone: bool = False, now=None):
     """The user's caseload ordered by urgency: open risk (alerts and crisis follow-ups), peaks
-    at or over the ceiling, early exits, missed practice, pending recommendations.
+    at or over the ceiling, early exits, missed practice, pending recommendations, and
+    recommendations that may be out of date (the last refresh failed).
 
     everyone=False keeps only clients with at least one reason.
     """
@@ -95,6 +102,8 @@ def needs_attention(user, *, everyone: bool = False, now=None):
         missed_practice=_count(open_recs.filter(kind=Kind.REVISIT_VALUES,
                                                 rule__contains="missed_practice")),
         pending=_count(open_recs.exclude(kind=Kind.CRISIS_FOLLOW_UP)),
+        out_of_date=Exists(PacingState.objects.filter(client_id=OuterRef("pk"),
+                                                      failed_at__isnull=False)),
         can_edit=Exists(CareTeam.objects.filter(user=user, client_id=OuterRef("pk"))),
     ).annotate(
         risk=F("open_alerts") + F("open_crisis"),
@@ -104,10 +113,11 @@ def needs_attention(user, *, everyone: bool = False, now=None):
     clients = clients.filter(Q(archived_at__isnull=True) | Q(risk__gt=0))
     if not everyone:
         clients = clients.filter(Q(risk__gt=0) | Q(over_ceiling__gt=0) | Q(early_exits__gt=0)
-                                 | Q(missed_practice__gt=0) | Q(pending__gt=0))
+                                 | Q(missed_practice__gt=0) | Q(pending__gt=0)
+                                 | Q(out_of_date=True))
     return clients.select_related("primary_clinician").order_by(
         "-risk", "-over_ceiling", "-early_exits", "-missed_practice", "-pending",
-        "display_name", "id")
+        "-out_of_date", "display_name", "id")
 
 
 def open_risk_alerts(user, limit: int = 50):

@@ -4,23 +4,38 @@
 homework, logs and check-ins and keeps the result (practice.services calls it after every log and
 check-in; `bravely pacing refresh` calls it from cron). The engine never changes a plan: only an
 accepted decision does, through the planning services, so the plan's history is kept.
+
+Concurrency. One refresh is one short transaction (a savepoint inside a log's or check-in's) that
+locks the client's own row first, then its recommendations, and the audit chain's tail last: the
+order every writer of a client follows (see `clients.services.lock_client`); the practice row is
+never locked. A transient database error (a deadlock, a lock timeout, SQLite's "database is
+locked") is retried a bounded number of times with a growing pause. A refresh that still fails is
+never silent: it is logged, and the client's `PacingState` is marked, so the pages and the
+needs-attention queue say the recommendations may be out of date and the next scheduled run
+takes the client up again. A failure inside a log's transaction is rolled back to its savepoint
+only: the log is kept.
 """
 
 import dataclasses
 import hashlib
 import logging
+import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import DateTimeField, F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bravely.audit.services import Actor, record
 from bravely.clients.models import Client
+from bravely.clients.services import lock_client
 from bravely.clinical import pacing as engine
 from bravely.clinical.scales import ClinicalInputError, DistressScale, from_percent, to_percent
-from bravely.pacing.models import POLICY_FIELDS, Kind, PacingSettings, Recommendation
+from bravely.pacing.models import POLICY_FIELDS, Kind, PacingSettings, PacingState, Recommendation
 from bravely.planning.models import ChangeRecord, ExposurePlan, HomeworkAssignment, Rung
 from bravely.planning.selectors.safety import current_safety
 from bravely.planning.services.ladder import add_rung, set_order, update_rung
@@ -47,6 +62,15 @@ SYSTEM = Actor(user=_System(), via="system")
 
 NOTE_LIMIT = 3000
 APPLIES = {Kind.ADVANCE, Kind.STEP_BACK, Kind.SPLIT_RUNG}  # kinds that change the ladder
+
+# Retrying a refresh that met a transient database error (deadlock, lock timeout, "database is
+# locked"). On its own (the scheduled run, the "Bring up to date" button): 4 attempts, pausing
+# 0.2, 0.4 and 0.8 s. Inside a caller's transaction (a log, a check-in, a decision), which holds
+# its locks while it waits: 2 attempts, pausing 0.05 s; the scheduled run catches up after that.
+REFRESH_ATTEMPTS = 4
+INLINE_ATTEMPTS = 2
+BACKOFF_SECONDS = 0.2
+INLINE_BACKOFF_SECONDS = 0.05
 
 
 # --- settings -----------------------------------------------------------------------------------
@@ -84,6 +108,8 @@ def save_settings(actor: Actor, practice, data: dict, *, plan: ExposurePlan | No
     """Save the practice's thresholds (plan=None) or one plan's own thresholds."""
     if plan is not None and plan.client.practice_id != practice.pk:
         raise ValidationError({"plan": _("Choose a plan of this practice.")})
+    if plan is not None:
+        lock_client(plan.client_id)  # the lock order: the client first (this refreshes it)
     if plan is None:
         settings = (PacingSettings.objects.select_for_update()
                     .filter(practice=practice, plan__isnull=True).first()
@@ -128,6 +154,7 @@ def follow_practice_settings(actor: Actor, plan: ExposurePlan) -> PacingSettings
     """Set a plan's own thresholds aside so it uses the practice's again. Nothing is deleted:
     the plan's values stay on record, and saving the plan's thresholds again starts from the
     practice's current ones."""
+    lock_client(plan.client_id)  # the lock order: the client first (this refreshes it)
     own = PacingSettings.objects.select_for_update().filter(
         plan=plan, follows_practice=False).first()
     if own is None:
@@ -279,8 +306,11 @@ def _created(rec: Recommendation):
         "log_ids": rec.evidence["log_ids"], "check_in_ids": rec.evidence["check_in_ids"]})
 
 
-def _refresh(client: Client, now) -> list[Recommendation]:
-    client = Client.objects.select_for_update().select_related("practice").get(pk=client.pk)
+def _refresh(client_id: int, now) -> tuple[list[Recommendation], list[str]]:
+    """(the client's open recommendations, what was skipped: data the engine refuses)."""
+    # Only the client's row is locked (no join: the practice row, shared by every client of the
+    # practice, stays free), then its recommendations; record() takes the audit tail last.
+    client = lock_client(client_id)
     scale = DistressScale(client.distress_scale)
     safety = current_safety(client)
     cache: dict = {}
@@ -294,6 +324,7 @@ def _refresh(client: Client, now) -> list[Recommendation]:
 
     produced: list[tuple[ExposurePlan | None, engine.Recommendation]] = []
     failed: set[int] = set()
+    skipped: list[str] = []
     try:
         # the longest look-back of the practice and the plans, so no plan sees a risk signal
         # that the client-level follow-up would miss
@@ -302,6 +333,7 @@ def _refresh(client: Client, now) -> list[Recommendation]:
                                                     now)]
     except ClinicalInputError as error:
         logger.warning("pacing: crisis rule skipped for client %s: %s", client.pk, error)
+        skipped.append(f"crisis rule skipped: {error}")
     for plan in plans:
         try:
             inputs = plan_inputs(client, plan, safety, check_ins, scale)
@@ -309,6 +341,7 @@ def _refresh(client: Client, now) -> list[Recommendation]:
         except ClinicalInputError as error:
             logger.warning("pacing: plan %s of client %s skipped: %s", plan.pk, client.pk, error)
             failed.add(plan.pk)
+            skipped.append(f"plan {plan.pk} skipped: {error}")
             continue
         produced += [(plan, r) for r in recs if r.kind != engine.Kind.CRISIS_FOLLOW_UP]
 
@@ -341,12 +374,142 @@ def _refresh(client: Client, now) -> list[Recommendation]:
         rec.save(update_fields=["status", "superseded_at"])
         record(SYSTEM, "update", rec, client=client,
                details={"status": Status.SUPERSEDED, "kind": rec.kind})
-    return list(open_recommendations(client))
+    if skipped:  # stored data the engine refuses: visible until someone corrects it
+        _record_failure(client.pk, "; ".join(skipped), refreshed=True)
+    else:
+        _mark_refreshed(client.pk)
+    return list(open_recommendations(client)), skipped
 
 
 def open_recommendations(client):
     return (Recommendation.objects.filter(client=client, status=Status.OPEN)
             .select_related("plan", "rung").order_by("priority", "created_at", "id"))
+
+
+# --- refreshing: retries, and failures made visible ---------------------------------------------
+
+
+@dataclasses.dataclass
+class RefreshOutcome:
+    """What became of one client's refresh. `retries`: attempts after the first that a transient
+    database error took; `marked`: a failure is recorded on the client's PacingState;
+    `skipped`: the refresh went through, but without a plan (or the crisis rule) whose stored
+    data the engine refuses; the client is marked as out of date until that is corrected."""
+
+    client_id: int
+    ok: bool
+    recommendations: list = dataclasses.field(default_factory=list)
+    skipped: list = dataclasses.field(default_factory=list)
+    retries: int = 0
+    error: str = ""
+    exception: BaseException | None = None
+    marked: bool = False
+
+
+class _GaveUp(Exception):
+    def __init__(self, error: BaseException, tries: int):
+        super().__init__(str(error))
+        self.error, self.tries = error, tries
+
+
+def _describe(error: BaseException) -> str:
+    """One line for people: the error's class and the first line of its message."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {text}"[:500] if text else type(error).__name__
+
+
+def _retrying(work: Callable, *, label: str, attempts: int | None = None,
+              on_retry: Callable | None = None):
+    """work() in its own transaction (a savepoint inside a caller's), retried on a transient
+    database error with a growing pause. Returns (result, retries); raises _GaveUp."""
+    inline = connection.in_atomic_block
+    attempts = max(1, attempts or (INLINE_ATTEMPTS if inline else REFRESH_ATTEMPTS))
+    pause = INLINE_BACKOFF_SECONDS if inline else BACKOFF_SECONDS
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction.atomic():
+                return work(), attempt - 1
+        except OperationalError as error:  # deadlock, lock timeout, "database is locked"
+            if attempt == attempts:
+                raise _GaveUp(error, attempt) from error
+            logger.warning("pacing: %s met a transient database error (attempt %s of %s), "
+                           "retrying: %s", label, attempt, attempts, _describe(error))
+            if on_retry is not None:
+                on_retry(attempt, attempts, error)
+            if not inline:
+                connection.close_if_unusable_or_obsolete()
+            time.sleep(pause * 2 ** (attempt - 1))
+        except Exception as error:  # not transient: the same data fails the same way again
+            raise _GaveUp(error, attempt) from error
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _mark_refreshed(client_id: int) -> None:
+    """Called inside the refresh's transaction, with the client's row locked."""
+    now = timezone.now()
+    if not PacingState.objects.filter(client_id=client_id).update(
+            refreshed_at=now, failed_at=None, failures=0, failure=""):
+        PacingState.objects.create(client_id=client_id, refreshed_at=now)
+
+
+def _record_failure(client_id: int, reason: str, *, refreshed: bool = False) -> None:
+    """failed_at keeps the first failure since the last success; refreshed: the refresh itself
+    went through but skipped part of the client's data."""
+    now = timezone.now()
+    changes = {"failed_at": Coalesce(F("failed_at"), Value(now, output_field=DateTimeField())),
+               "failures": F("failures") + 1, "failure": reason[:500]}
+    if refreshed:
+        changes["refreshed_at"] = now
+    if PacingState.objects.filter(client_id=client_id).update(**changes):
+        return
+    try:
+        with transaction.atomic():
+            PacingState.objects.create(client_id=client_id, failed_at=now, failures=1,
+                                       failure=reason[:500],
+                                       refreshed_at=now if refreshed else None)
+    except IntegrityError:  # created meanwhile by another refresh
+        PacingState.objects.filter(client_id=client_id).update(**changes)
+
+
+def mark_failed(client_id: int, reason: str, *, attempts: int | None = None) -> bool:
+    """Record that the client's recommendations could not be brought up to date (retried like a
+    refresh). Returns whether the mark was written; if not, the caller must report it."""
+    try:
+        _retrying(lambda: _record_failure(client_id, reason), attempts=attempts,
+                  label=f"marking client {client_id} as out of date")
+    except _GaveUp as gave_up:
+        logger.error("pacing: client %s could not even be marked as out of date: %s",
+                     client_id, _describe(gave_up.error))
+        return False
+    return True
+
+
+def refresh(client, *, now=None, attempts: int | None = None, mark: bool = True,
+            on_retry: Callable | None = None) -> RefreshOutcome:
+    """Bring one client's recommendations up to date (client: a Client or its id), retrying a
+    transient database error; see `refresh_recommendations` for what a refresh does.
+
+    A failure after the retries is logged and, with mark, recorded on the client's PacingState
+    (shown as "may be out of date"; the next scheduled run retries it). Inside a caller's
+    transaction the refresh is a savepoint, so its failure never undoes the caller's writes.
+    """
+    client_id = getattr(client, "pk", client)
+    try:
+        (recs, skipped), retries = _retrying(lambda: _refresh(client_id, now or timezone.now()),
+                                  label=f"refreshing client {client_id}", attempts=attempts,
+                                  on_retry=on_retry)
+    except _GaveUp as gave_up:
+        reason = _describe(gave_up.error)
+        outcome = RefreshOutcome(client_id, False, retries=gave_up.tries - 1, error=reason,
+                                 exception=gave_up.error)
+        if mark:
+            logger.error("pacing: refreshing recommendations of client %s failed after %s "
+                         "attempt(s); marked as out of date: %s", client_id, gave_up.tries,
+                         reason, exc_info=gave_up.error)
+            outcome.marked = mark_failed(client_id, reason, attempts=attempts)
+        return outcome
+    return RefreshOutcome(client_id, True, recs, skipped=skipped, retries=retries,
+                          marked=bool(skipped))
 
 
 def refresh_recommendations(client: Client, *, now=None, raise_errors: bool = False
@@ -357,29 +520,29 @@ def refresh_recommendations(client: Client, *, now=None, raise_errors: bool = Fa
     Deterministic and idempotent: an open recommendation with the same fingerprint is kept, one
     already decided is not raised again, new ones are created (one "create" audit event each),
     open ones the engine no longer makes are marked superseded. A crisis follow-up is never
-    superseded or closed here. Bad stored data (ClinicalInputError) skips that plan. Any other
-    failure is logged and rolled back on its own (unless raise_errors), so that a practice log
-    or check-in being saved around this call is never lost because of pacing.
+    superseded or closed here. Bad stored data (ClinicalInputError) skips that plan (its open
+    recommendations are kept) and marks the client as out of date until it is corrected.
+
+    Any other failure (after retrying a transient one, see `refresh`) is rolled back on its own,
+    so that a practice log or check-in being saved around this call is never lost because of
+    pacing; it is logged and the client marked as out of date (returns []). With raise_errors the
+    error is raised instead, and nothing is marked.
     """
-    now = now or timezone.now()
-    try:
-        with transaction.atomic():
-            return _refresh(client, now)
-    except Exception:
+    outcome = refresh(client, now=now, mark=not raise_errors)
+    if not outcome.ok:
         if raise_errors:
-            raise
-        logger.exception("pacing: refreshing recommendations of client %s failed", client.pk)
+            raise outcome.exception
         return []
+    return outcome.recommendations
 
 
 def refreshable_clients():
     """Clients the scheduled refresh looks at: not archived, and active or in maintenance or
-    with an active plan."""
-    from django.db.models import Q
-
-    return (Client.objects.filter(archived_at__isnull=True)
-            .filter(Q(status__in=[Client.Status.ACTIVE, Client.Status.MAINTENANCE])
-                    | Q(exposure_plans__status=ExposurePlan.Status.ACTIVE))
+    with an active plan; and every client whose last refresh failed."""
+    active = Q(archived_at__isnull=True) & (
+        Q(status__in=[Client.Status.ACTIVE, Client.Status.MAINTENANCE])
+        | Q(exposure_plans__status=ExposurePlan.Status.ACTIVE))
+    return (Client.objects.filter(active | Q(pacing_state__failed_at__isnull=False))
             .distinct().order_by("id"))
 
 
@@ -387,6 +550,7 @@ def refreshable_clients():
 
 
 def _lock(rec: Recommendation) -> Recommendation:
+    lock_client(rec.client_id)  # the lock order: the client first, then its recommendation
     return Recommendation.objects.select_for_update(of=("self",)).select_related(
         "client", "plan", "rung").get(pk=rec.pk)
 

@@ -104,6 +104,9 @@ def applied_text(rec) -> str:
     return ""
 
 
+OUT_OF_DATE = _("recommendations may be out of date: the last refresh failed")
+
+
 def attention_reasons(client, days: int) -> list[str]:
     """The reasons a client is in the needs-attention queue, in words (annotated client)."""
     from django.utils.translation import ngettext
@@ -130,4 +133,6 @@ def attention_reasons(client, days: int) -> list[str]:
     if n:
         reasons.append(ngettext("%(n)s recommendation waiting for a decision",
                                 "%(n)s recommendations waiting for a decision", n) % {"n": n})
+    if getattr(client, "out_of_date", False):
+        reasons.append(str(OUT_OF_DATE))
     return reasons

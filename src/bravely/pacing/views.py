@@ -62,6 +62,7 @@ def client_recommendations(request, pk):
     return render(request, "pacing/client_recommendations.html", {
         "client": client, "can_edit": editable,
         "open_cards": _cards(open_recs, editable=editable),
+        "refresh_failure": selectors.refresh_failure(client),
         "decided_cards": _cards(list(page), editable=False), "page": page,
         "status": status,
         "plans": client.exposure_plans.filter(status=ExposurePlan.Status.ACTIVE).order_by("id"),
@@ -103,10 +104,15 @@ def recommendation_decide(request, pk, rec_pk):
 @require_POST
 def recommendations_refresh(request, pk):
     client = get_client(request.user, pk, write=True)
-    services.refresh_recommendations(client)
+    outcome = services.refresh(client)
     record(_actor(request), "update", client, object_type="recommendations",
-           details={"refresh": True})
-    messages.success(request, _("Recommendations brought up to date."))
+           details={"refresh": True, "ok": outcome.ok})
+    if outcome.ok:
+        messages.success(request, _("Recommendations brought up to date."))
+    else:
+        messages.error(request, _("The recommendations could not be brought up to date just "
+                                  "now; they are marked as possibly out of date and the next "
+                                  "scheduled refresh tries again."))
     return redirect("client_recommendations", pk=client.pk)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from bravely.audit.services import Actor, record
 from bravely.clients.selectors import has_exposure_consent
+from bravely.clients.services import lock_client
 from bravely.clinical.scales import ClinicalInputError, DistressScale, validate_distress
 from bravely.planning.models import ExposurePlan, Rung
 from bravely.planning.selectors.safety import current_safety
@@ -95,6 +96,10 @@ def validate_log(client, rung: Rung, data: dict) -> None:
 
 
 def _refresh_pacing(client) -> None:
+    """Bring the client's recommendations up to date with what was just stored, in a savepoint
+    of the caller's transaction (so a log immediately has its recommendations). If that fails
+    even after a retry, only the savepoint is rolled back: the log or check-in is kept, and the
+    client is marked as out of date for the scheduled run to catch up (pacing.services)."""
     from bravely.pacing.services import refresh_recommendations
 
     refresh_recommendations(client)
@@ -126,6 +131,9 @@ def _store_log(actor, client, rung, data, *, idempotency_key, assignment, source
     key = (idempotency_key or "").strip()[:64]
     if not key:
         raise ValidationError({"idempotency_key": _("A submission key is required.")})
+    # The lock order (clients.services): the client's row before anything else, as the refresh
+    # at the end takes it too; a concurrent refresh or log of this client waits here.
+    lock_client(client.pk)
     existing = PracticeLog.objects.filter(client=client, idempotency_key=key).first()
     if existing is not None:
         if _same_log(existing, rung, data):
@@ -205,6 +213,7 @@ def _store_check_in(actor, client, data, *, idempotency_key, source):
     key = (idempotency_key or "").strip()[:64]
     if not key:
         raise ValidationError({"idempotency_key": _("A submission key is required.")})
+    lock_client(client.pk)  # the lock order: the client's row first (see _store_log)
     existing = CheckIn.objects.filter(client=client, idempotency_key=key).first()
     if existing is not None:
         if (existing.risk == bool(data.get("risk"))

@@ -3,6 +3,7 @@
 from django import template
 
 from bravely.pacing.models import Kind, Recommendation
+from bravely.pacing.selectors import refresh_failure
 
 register = template.Library()
 
@@ -12,4 +13,5 @@ def pacing_summary(client):
     kinds = list(Recommendation.objects.filter(
         client=client, status=Recommendation.Status.OPEN).values_list("kind", flat=True))
     return {"client": client, "open": len(kinds),
-            "crisis": sum(1 for k in kinds if k == Kind.CRISIS_FOLLOW_UP)}
+            "crisis": sum(1 for k in kinds if k == Kind.CRISIS_FOLLOW_UP),
+            "refresh_failure": refresh_failure(client)}

@@ -1,40 +1,91 @@
 """`bravely pacing refresh`: bring every active client's recommendations up to date (for cron).
 
 Recommendations are also refreshed when a log or check-in arrives; the scheduled run catches what
-only time changes (missed practice over the last 14 days, risk signals leaving the look-back).
+only time changes (missed practice over the last 14 days, risk signals leaving the look-back) and
+every client whose last refresh failed.
+
+The list of client ids is read first, in full, so no cursor stays open while clients are written
+(on SQLite an open read keeps each client's write from starting: "database is locked"). Each
+client is then refreshed in its own short transaction, and a transient database error (lock,
+deadlock) is retried with a growing pause. A client that still fails is marked as out of date (its
+pages and the needs-attention queue say so), listed on stderr, and makes the command exit with
+status 1 so that cron alerts; the next run retries it.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from bravely.pacing.models import Recommendation
-from bravely.pacing.services import refresh_recommendations, refreshable_clients
+from bravely.pacing.services import REFRESH_ATTEMPTS, refresh, refreshable_clients
 
 
 class Command(BaseCommand):
-    help = "Pacing recommendations. `refresh` runs the engine for every active client."
+    help = ("Pacing recommendations. `refresh` runs the engine for every active client (and "
+            "every client whose last refresh failed); exits 1 when a client could not be "
+            "refreshed.")
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["refresh"])
         parser.add_argument("--practice", type=int, help="Only this practice (id).")
         parser.add_argument("--client", type=int, help="Only this client (id).")
+        parser.add_argument("--attempts", type=int, default=REFRESH_ATTEMPTS,
+                            help="Attempts per client on a lock or deadlock (default "
+                                 f"{REFRESH_ATTEMPTS}).")
 
-    def handle(self, *args, action, practice=None, client=None, **options):
+    def handle(self, *args, action, practice=None, client=None, attempts=REFRESH_ATTEMPTS,
+               **options):
+        if attempts < 1:
+            raise CommandError("--attempts must be at least 1.")
         clients = refreshable_clients()
         if practice is not None:
             clients = clients.filter(practice_id=practice)
         if client is not None:
             clients = clients.filter(pk=client)
+        ids = list(clients.values_list("pk", flat=True))  # read in full: no cursor stays open
         before = Recommendation.objects.count()
-        done = failed = 0
-        for record in clients.iterator():
-            try:
-                refresh_recommendations(record, raise_errors=True)
-            except Exception as error:  # one client's bad data must not stop the others
-                failed += 1
-                self.stderr.write(f"client {record.pk}: {error}")
-            else:
+        done = retried = 0
+        failed, partly, unmarked = [], [], []
+        for client_id in ids:
+            def retrying(attempt, of, error, client_id=client_id):
+                first_line = (str(error).strip().splitlines() or [""])[0]
+                self.stderr.write(f"client {client_id}: {first_line}; retrying "
+                                  f"(attempt {attempt + 1} of {of})")
+
+            outcome = refresh(client_id, attempts=attempts, on_retry=retrying)
+            if outcome.ok:
                 done += 1
+                retried += bool(outcome.retries)
+                if outcome.skipped:
+                    partly.append(client_id)
+                    self.stderr.write(f"client {client_id}: refreshed in part, marked as out of "
+                                      f"date: {'; '.join(outcome.skipped)}")
+                continue
+            failed.append(client_id)
+            if outcome.marked:
+                self.stderr.write(f"client {client_id}: not refreshed after "
+                                  f"{outcome.retries + 1} attempt(s): {outcome.error}; marked as "
+                                  "out of date, the next run retries it")
+            else:
+                unmarked.append(client_id)
+                self.stderr.write(f"client {client_id}: not refreshed after "
+                                  f"{outcome.retries + 1} attempt(s): {outcome.error}; it could "
+                                  "not be marked as out of date either")
         created = Recommendation.objects.count() - before
         self.stdout.write(f"Refreshed {done} client(s); {created} new recommendation(s).")
+        if retried:
+            self.stdout.write(f"{retried} client(s) refreshed after retrying a lock or deadlock.")
+        problems = []
+        if partly:
+            problems.append(f"{len(partly)} client(s) refreshed only in part: stored data the "
+                            f"engine refuses (ids {_ids(partly)}); correct it and run again.")
         if failed:
-            raise CommandError(f"{failed} client(s) could not be refreshed; see above.")
+            problems.append(f"{len(failed)} of {len(ids)} client(s) could not be refreshed "
+                            f"(ids {_ids(failed)}); the next run retries them.")
+            if unmarked:
+                problems.append(f"{len(unmarked)} of them could not be marked as out of date.")
+        if problems:
+            raise CommandError(" ".join(problems) + " See above.")
+
+
+def _ids(ids: list[int]) -> str:
+    return ", ".join(map(str, ids[:20])) + (", ..." if len(ids) > 20 else "")
+
