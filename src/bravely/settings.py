@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "bravely.portal",
     "bravely.practice",
     "bravely.pacing",
+    "bravely.ops",
     "bravely.site",
 ]
 
