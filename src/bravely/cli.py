@@ -1,4 +1,5 @@
-"""The `bravely` command: Django's management commands plus `demo`, `serve` and `audit`."""
+"""The `bravely` command: Django's management commands plus `demo`, `serve`, `audit`, `backup`
+and `restore`."""
 
 import os
 import secrets
