@@ -34,9 +34,11 @@ def new_client(actor, practice, clinician, name):
 
 
 def ladder(actor, client, *, starts_days_ago=3):
-    """Safety parameters (ceiling 70), an active plan with one rung, and homework on it."""
-    planning.create_safety_version(actor, client, {
+    """Safety parameters (ceiling 70, acknowledged), an active plan with one rung, and homework on
+    it (with an override: the rung serves no value)."""
+    safety = planning.create_safety_version(actor, client, {
         "distress_ceiling": 70, "exit_strategies": ["Step outside"]})
+    planning.acknowledge_safety(actor, safety)
     plan = planning.create_plan(actor, client, {"title": "Plan", "status": "active",
                                                 "approach": "inhibitory_learning"})
     rung = planning.add_rung(actor, plan, {"behaviour": "Step one", "predicted_distress": 40})
@@ -44,7 +46,7 @@ def ladder(actor, client, *, starts_days_ago=3):
     planning.assign_homework(actor, rung, {
         "frequency_per_week": 3, "starts_on": today - timedelta(days=starts_days_ago),
         "ends_on": today + timedelta(days=10), "instructions": "Practise",
-        "agreed_with_client": True})
+        "agreed_with_client": True, "override_reason": "Values to be linked next session."})
     return Rung.objects.get(pk=rung.pk)
 
 

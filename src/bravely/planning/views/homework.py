@@ -17,6 +17,8 @@ from bravely.planning.selectors.homework import (
     coping_plan_text,
     draft_rationale,
     get_assignment,
+    homework_gates,
+    override_text,
     rationales,
 )
 from bravely.planning.selectors.ladder import get_rung
@@ -38,11 +40,17 @@ def assignment_new(request, pk, rung_pk):
         "coping_plan": coping_plan_text(safety),
         "instructions": rung.behaviour + (f" ({rung.context})" if rung.context else ""),
     }
-    form = AssignmentForm(request.POST or None, initial=initial)
+    gates = homework_gates(rung, safety) if safety is not None else []
+    form = AssignmentForm(request.POST or None, initial=initial, needs_override=bool(gates))
     if request.method == "POST" and form.is_valid():
         try:
             assignment = assign_homework(_actor(request), rung, form.cleaned_data)
         except ValidationError as error:
+            if gates and "override_reason" in form.fields and any(
+                    f in getattr(error, "error_dict", {}) for _c, f, _m in gates):
+                form.add_error("override_reason", _(
+                    "Give a reason for assigning this homework although the checks above "
+                    "advise against it."))
             add_service_errors(form, error)
         else:
             messages.success(request, _("Homework assigned. Review and sign the drafted "
@@ -52,7 +60,7 @@ def assignment_new(request, pk, rung_pk):
         _viewed(request, rung, client, page="assign")
     return render(request, "planning/assignment_form.html", {
         "client": client, "rung": rung, "plan": rung.plan, "form": form, "safety": safety,
-        "pace": pace})
+        "pace": pace, "gates": gates})
 
 
 @login_required
@@ -63,6 +71,7 @@ def assignment_detail(request, pk, assignment_pk):
         "client": client, "assignment": assignment, "can_edit": can_edit(request.user, client),
         "rationales": rationales(assignment),
         "values": assignment.rung.values.select_related("domain"),
+        "override": override_text(assignment),
         "cancel_form": CancelForm()})
 
 
@@ -91,7 +100,8 @@ def rationale_sign(request, pk, assignment_pk):
     else:
         _viewed(request, assignment, client, page="rationale")
     return render(request, "planning/rationale_form.html", {
-        "client": client, "assignment": assignment, "form": form, "latest": latest})
+        "client": client, "assignment": assignment, "form": form, "latest": latest,
+        "override": override_text(assignment)})
 
 
 @login_required
