@@ -16,6 +16,11 @@ from bravely.audit.services import Actor, record
 from bravely.portal.models import ClientAccount, PortalInvitation, SupportPerson
 
 
+def join_link(raw: str) -> str:
+    """The link an invited person opens to set their password (works once)."""
+    return settings.SITE_ROOT.rstrip("/") + reverse("portal_join", args=[raw])
+
+
 def _send_invitation(actor, client, kind, email, support=None) -> tuple[PortalInvitation, str]:
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
@@ -28,7 +33,7 @@ def _send_invitation(actor, client, kind, email, support=None) -> tuple[PortalIn
         invited_by=actor.user,
         expires_at=timezone.now() + timedelta(days=settings.BRAVELY_INVITATION_DAYS),
     )
-    link = settings.SITE_ROOT.rstrip("/") + reverse("portal_join", args=[raw])
+    link = join_link(raw)
     send_mail(
         _("Your invitation to Bravely"),
         _("%(practice)s invited you to Bravely.\n\nSet your password here (the link works once "
