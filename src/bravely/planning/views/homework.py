@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,7 +27,7 @@ from bravely.planning.selectors.ladder import get_rung
 from bravely.planning.selectors.pace import current_pace
 from bravely.planning.selectors.safety import current_safety
 from bravely.planning.services.homework import assign_homework, cancel_assignment, sign_rationale
-from bravely.planning.views._common import _actor, _viewed
+from bravely.planning.views._common import _actor, _done, _next_url, _viewed
 
 
 @login_required
@@ -55,7 +57,9 @@ def assignment_new(request, pk, rung_pk):
         else:
             messages.success(request, _("Homework assigned. Review and sign the drafted "
                                         "rationale."))
-            return redirect("rationale_sign", pk=client.pk, assignment_pk=assignment.pk)
+            url = reverse("rationale_sign", args=[client.pk, assignment.pk])
+            back = _next_url(request)
+            return redirect(f"{url}?{urlencode({'next': back})}" if back else url)
     else:
         _viewed(request, rung, client, page="assign")
     return render(request, "planning/assignment_form.html", {
@@ -96,7 +100,7 @@ def rationale_sign(request, pk, assignment_pk):
         else:
             messages.success(request, _("Rationale signed. Signed text is never changed; a "
                                         "correction is a new entry."))
-            return redirect("assignment_detail", pk=client.pk, assignment_pk=assignment.pk)
+            return _done(request, "assignment_detail", pk=client.pk, assignment_pk=assignment.pk)
     else:
         _viewed(request, assignment, client, page="rationale")
     return render(request, "planning/rationale_form.html", {

@@ -4,7 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +20,7 @@ from bravely.planning.selectors.config import crisis_resources_for
 from bravely.planning.selectors.readiness import open_holds, readiness_screens, screen_flags
 from bravely.planning.selectors.safety import current_safety, get_safety_version, safety_versions
 from bravely.planning.services.safety import acknowledge_safety, create_safety_version
-from bravely.planning.views._common import _actor, _viewed
+from bravely.planning.views._common import _actor, _done, _next_url, _viewed
 
 
 @login_required
@@ -37,6 +37,7 @@ def safety_detail(request, pk):
         "holds": open_holds(client),
         "resources": crisis_resources_for(client),
         "ack_form": AcknowledgeSafetyForm(),
+        "next": _next_url(request),
     })
 
 
@@ -77,7 +78,7 @@ def safety_edit(request, pk):
         else:
             messages.success(request, _("Safety parameters saved as a new version. Ask the "
                                         "client to acknowledge it."))
-            return redirect("safety_detail", pk=client.pk)
+            return _done(request, "safety_detail", pk=client.pk)
     if request.method != "POST":
         _viewed(request, current or client, client, page="safety_edit")
     return render(request, "planning/safety_form.html", {
@@ -102,4 +103,4 @@ def safety_acknowledge(request, pk, version_pk):
             messages.success(request, _("Acknowledgement recorded."))
     else:
         messages.error(request, _("Choose how the client acknowledged the parameters."))
-    return redirect("safety_detail", pk=client.pk)
+    return _done(request, "safety_detail", pk=client.pk)

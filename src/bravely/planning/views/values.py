@@ -31,7 +31,7 @@ from bravely.planning.services.values import (
     revise_goal,
     update_statement,
 )
-from bravely.planning.views._common import _actor, _viewed
+from bravely.planning.views._common import _actor, _done, _viewed
 
 
 @login_required
@@ -65,7 +65,7 @@ def values_new(request, pk):
         else:
             messages.success(request, _("Values assessment saved. Add the client's value "
                                         "statements next."))
-            return redirect("values_detail", pk=client.pk, assessment_pk=assessment.pk)
+            return _done(request, "values_detail", pk=client.pk, assessment_pk=assessment.pk)
     if request.method != "POST":
         _viewed(request, client, client, page="values_new")
     return render(request, "planning/values_form.html", {"client": client, "form": form})
@@ -100,7 +100,7 @@ def statement_new(request, pk, assessment_pk):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Value statement added."))
-            return redirect("values_detail", pk=client.pk, assessment_pk=assessment.pk)
+            return _done(request, "values_detail", pk=client.pk, assessment_pk=assessment.pk)
     if request.method != "POST":
         _viewed(request, assessment, client)
     return render(request, "planning/form.html", {
