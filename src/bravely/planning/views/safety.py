@@ -18,7 +18,12 @@ from bravely.planning.forms.safety import (
 )
 from bravely.planning.selectors.config import crisis_resources_for
 from bravely.planning.selectors.readiness import open_holds, readiness_screens, screen_flags
-from bravely.planning.selectors.safety import current_safety, get_safety_version, safety_versions
+from bravely.planning.selectors.safety import (
+    coping_gap,
+    current_safety,
+    get_safety_version,
+    safety_versions,
+)
 from bravely.planning.services.safety import acknowledge_safety, create_safety_version
 from bravely.planning.views._common import _actor, _done, _next_url, _viewed
 
@@ -38,6 +43,7 @@ def safety_detail(request, pk):
         "resources": crisis_resources_for(client),
         "ack_form": AcknowledgeSafetyForm(),
         "next": _next_url(request),
+        "coping_gap": coping_gap(current),
     })
 
 
@@ -64,7 +70,7 @@ def safety_edit(request, pk):
     if request.method == "POST" and all([form.is_valid(), skill_set.is_valid(),
                                          contact_set.is_valid()]):
         try:
-            create_safety_version(_actor(request), client, {
+            saved = create_safety_version(_actor(request), client, {
                 **{k: form.cleaned_data[k] for k in (
                     "distress_ceiling", "coping_level", "escalation_plan", "setback_plan",
                     "change_note", "based_on")},
@@ -78,12 +84,15 @@ def safety_edit(request, pk):
         else:
             messages.success(request, _("Safety parameters saved as a new version. Ask the "
                                         "client to acknowledge it."))
+            if coping_gap(saved):
+                messages.warning(request, coping_gap(saved))
             return _done(request, "safety_detail", pk=client.pk)
     if request.method != "POST":
         _viewed(request, current or client, client, page="safety_edit")
     return render(request, "planning/safety_form.html", {
         "client": client, "form": form, "skill_set": skill_set, "contact_set": contact_set,
         "current": current, "resources": crisis_resources_for(client),
+        "coping_gap": coping_gap(current),
     })
 
 
