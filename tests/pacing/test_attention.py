@@ -195,3 +195,13 @@ def test_the_api_takes_the_same_queries_for_10_and_300_clients(practice, alice):
     add_clients(practice, alice, 10, 290)
     large, response = count_queries(http, "/api/v1/attention")
     assert large == small and response.json()["count"] == 300
+
+
+def test_a_row_says_what_happened_when_and_links_to_the_record(caseload, alice):
+    row = {c.display_name: c for c in needs_attention(alice)}["E Over"]
+    assert (row.notable_rung, row.notable_peak) == ("Step one", 70) and row.notable_at
+    http = HttpClient()
+    http.force_login(alice)
+    html = http.get(reverse("needs_attention")).content.decode()
+    assert "Latest: “Step one”, peak 70" in html
+    assert f'<a href="{reverse("client_detail", args=[caseload["over"].pk])}">E Over</a>' in html
