@@ -90,7 +90,8 @@ def values_detail(request, pk, assessment_pk):
 @login_required
 def statement_new(request, pk, assessment_pk):
     client, assessment = get_assessment(request.user, pk, assessment_pk, write=True)
-    form = StatementForm(request.POST or None, practice=client.practice)
+    form = StatementForm(request.POST or None, practice=client.practice,
+                         initial={"rank": assessment.statements.count() + 1})
     if request.method == "POST" and form.is_valid():
         try:
             add_statement(_actor(request), client, assessment,
