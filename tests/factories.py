@@ -161,9 +161,10 @@ def make_assignment(actor, rung, **extra):
 
 def make_planned(actor, client, practice):
     """The scenario most practice and pacing tests start from: a US crisis line, one value, safety
-    parameters (ceiling 70, coping 50 on 0-100), an active inhibitory-learning plan of three rungs
-    (35, 50, 60) linked to that value, and homework on the first rung, running since three days
-    ago. Returns a namespace: client, statement, safety, plan, rungs, assignment."""
+    parameters (ceiling 70, coping 50 on 0-100) the client acknowledged, an active
+    inhibitory-learning plan of three rungs (35, 50, 60) linked to that value, and homework on the
+    first rung, running since three days ago. Returns a namespace: client, statement, safety, plan,
+    rungs, assignment."""
     CrisisResource.objects.create(practice=practice, region="US", name="Example US crisis line",
                                   contact="Call 000-000", needs_verification=True)
     planning.seed_value_domains(practice)
@@ -180,6 +181,7 @@ def make_planned(actor, client, practice):
                            "allowed_during_exposure": False}],
         "support_contacts": [{"name": "Sam", "relationship": "friend", "contact": "555 0100"}],
     })
+    planning.acknowledge_safety(actor, safety, note="Read through together.")
     plan = planning.create_plan(actor, client, {
         "title": "Social anxiety", "approach": "inhibitory_learning", "status": "active"})
     rungs = [

@@ -41,8 +41,10 @@ def inviter(kind, dana, alice):
 
 
 def normalised(html: str) -> str:
-    """The page without what differs between any two renders (CSRF tokens, ids, clock)."""
+    """The page without what differs between any two renders (CSRF tokens, ids, clock, and the
+    new invitation's own random link, shown once to copy)."""
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "CSRF", html)
+    html = re.sub(r"/join/[^/\s\"<]+/", "/join/TOKEN/", html)
     html = re.sub(r"/\d+/", "/ID/", html)
     return re.sub(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?", "DATE", html)
 

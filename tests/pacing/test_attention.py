@@ -34,9 +34,11 @@ def new_client(actor, practice, clinician, name):
 
 
 def ladder(actor, client, *, starts_days_ago=3):
-    """Safety parameters (ceiling 70), an active plan with one rung, and homework on it."""
-    planning.create_safety_version(actor, client, {
+    """Safety parameters (ceiling 70, acknowledged), an active plan with one rung, and homework on
+    it (with an override: the rung serves no value)."""
+    safety = planning.create_safety_version(actor, client, {
         "distress_ceiling": 70, "exit_strategies": ["Step outside"]})
+    planning.acknowledge_safety(actor, safety)
     plan = planning.create_plan(actor, client, {"title": "Plan", "status": "active",
                                                 "approach": "inhibitory_learning"})
     rung = planning.add_rung(actor, plan, {"behaviour": "Step one", "predicted_distress": 40})
@@ -44,7 +46,7 @@ def ladder(actor, client, *, starts_days_ago=3):
     planning.assign_homework(actor, rung, {
         "frequency_per_week": 3, "starts_on": today - timedelta(days=starts_days_ago),
         "ends_on": today + timedelta(days=10), "instructions": "Practise",
-        "agreed_with_client": True})
+        "agreed_with_client": True, "override_reason": "Values to be linked next session."})
     return Rung.objects.get(pk=rung.pk)
 
 
@@ -193,3 +195,13 @@ def test_the_api_takes_the_same_queries_for_10_and_300_clients(practice, alice):
     add_clients(practice, alice, 10, 290)
     large, response = count_queries(http, "/api/v1/attention")
     assert large == small and response.json()["count"] == 300
+
+
+def test_a_row_says_what_happened_when_and_links_to_the_record(caseload, alice):
+    row = {c.display_name: c for c in needs_attention(alice)}["E Over"]
+    assert (row.notable_rung, row.notable_peak) == ("Step one", 70) and row.notable_at
+    http = HttpClient()
+    http.force_login(alice)
+    html = http.get(reverse("needs_attention")).content.decode()
+    assert "Latest: “Step one”, peak 70" in html
+    assert reverse("client_detail", args=[caseload["over"].pk]) in html  # "Client record"

@@ -177,7 +177,8 @@ def objects(client_record, alice, dana, practice, actor):
     goal = services.create_goal(actor, client, statement=statement, what="Speak up", times=1,
                                 per="week", by_when=TODAY + timedelta(days=20))
     safety = make_safety(actor, client)
-    plan = make_plan(actor, client)
+    services.acknowledge_safety(actor, safety)
+    plan = make_plan(actor, client, status="active")
     rung, rung2, declined = make_rungs(actor, plan, [statement])
     decline = services.decline_rung(actor, declined, reason="Too big a step")
     assignment = make_assignment(actor, rung2)

@@ -32,7 +32,9 @@ def test_clinician_takes_a_new_client_from_values_to_homework(page, transactiona
     expect(page.get_by_role("heading", name="Planning with Tom Becker")).to_be_visible()
     assert_accessible(page)
 
-    # 1. values
+    # 1. values (the demo has Tom's first assessment: the path shows values done, so a new
+    # assessment is made from the values page)
+    page.get_by_role("link", name="Values and goals").first.click()
     page.get_by_role("link", name="New values assessment").first.click()
     assert_accessible(page)
     page.get_by_label("Work: importance (1-10)").fill("9")
@@ -162,3 +164,100 @@ def test_demo_ladder_pages_are_accessible(page, transactional_db):
                  "/practice/planning/"):
         page.goto(path)
         assert_accessible(page)
+
+
+def test_a_new_clinician_takes_a_new_client_along_the_path_to_homework(page, transactional_db):
+    """From the checklist on the client record: one click per step to its form, and each form
+    returns to the path, which then highlights the next step."""
+    from bravely.accounts.models import User
+    from bravely.audit.services import Actor
+    from bravely.clients import services as client_services
+
+    load_demo()
+    maya = User.objects.get(email="maya.chen@riverside.example")
+    nina = client_services.create_client(Actor(maya), maya.membership.practice, {
+        "display_name": "Nina New", "primary_clinician": maya, "status": "intake",
+        "region": "US", "distress_scale": "suds100"})
+    sign_in(page, "maya.chen@riverside.example", DEMO_PASSWORD)
+    page.goto(f"/clients/{nina.pk}/")
+    path = page.locator("#path")
+
+    def next_step(action):
+        """The highlighted step's link: exactly one next step, and it is this one."""
+        expect(path.locator("[aria-current=step]")).to_have_count(1)
+        path.locator("[aria-current=step]").get_by_role("link", name=action).click()
+
+    def back_on_path(done):
+        expect(page.get_by_role("heading", name=re.compile("Treatment path"))).to_contain_text(
+            f"{done} of 8 done")
+        assert_accessible(page)
+
+    assert_accessible(page)
+    next_step("Record consent")
+    page.get_by_label("Consent given").check()
+    for box in page.get_by_role("checkbox").all():
+        box.check()
+    page.get_by_role("button", name="Record").click()
+    back_on_path(1)
+
+    next_step("New values assessment")
+    page.get_by_label("Work: importance (1-10)").fill("9")
+    page.get_by_label("Work: consistency (1-10)").fill("3")
+    page.get_by_role("button", name="Save assessment").click()
+    back_on_path(1)
+    next_step("Add a value statement")
+    page.get_by_label("Domain").select_option(label="Work")
+    page.get_by_role("textbox", name="In the client's words").fill("Getting to work on my own")
+    page.get_by_role("button", name="Save").click()
+    back_on_path(2)
+
+    next_step("Agree safety parameters")
+    page.get_by_label("Distress ceiling (stop the practice)").fill("80")
+    page.get_by_label("Use-my-coping-plan level (optional)").fill("60")
+    page.get_by_label("Exit strategies and escape routes").fill("Get off at the next stop")
+    page.get_by_label("Coping skill").first.select_option("breathing")
+    page.get_by_label("Allowed during exposures").first.check()
+    page.get_by_role("button", name="Save new version").click()
+    back_on_path(2)
+    next_step("Record the acknowledgement")
+    page.get_by_role("button", name="Record the client's acknowledgement").click()
+    back_on_path(3)
+
+    next_step("Screen readiness")
+    for radio in page.get_by_role("radio", name="No", exact=True).all():
+        radio.check()
+    page.get_by_role("button", name="Save").click()
+    back_on_path(4)
+
+    next_step("New exposure plan")
+    page.get_by_label("Target problem").fill("Panic on public transport")
+    page.get_by_label("Status").select_option("active")
+    page.get_by_role("button", name="Save").click()
+    back_on_path(4)
+    next_step("Add a rung")
+    page.get_by_label("Observable behaviour").fill("Ride the bus two stops")
+    page.get_by_role("checkbox", name="Getting to work on my own (Work)").check()
+    page.get_by_label("Predicted distress").fill("40")
+    page.get_by_label("Likelihood of the feared outcome (%)").fill("60")
+    page.get_by_role("button", name="Save rung").click()
+    back_on_path(5)
+
+    next_step("Decide pace with the client")
+    page.get_by_label("Steady", exact=True).check()
+    page.get_by_label("The client's reasons, in their words").fill("Once a week fits my job")
+    page.get_by_role("button", name="Record decision").click()
+    back_on_path(6)
+
+    next_step("Assign homework: Ride the bus two stops")
+    expect(page.get_by_role("heading", name="Checks before assigning")).to_have_count(0)
+    page.get_by_label("Instructions").fill("Ride the bus two stops and stay on.")
+    page.get_by_label("The client agreed to this practice").check()
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_role("heading", name="Review and sign the rationale")).to_be_visible()
+    page.get_by_role("button", name="Sign the rationale").click()
+    back_on_path(7)
+    expect(path.locator("[aria-current=step]")).to_contain_text("Portal invitation")
+
+    assignment = HomeworkAssignment.objects.get(client=nina)
+    assert assignment.override_reason == "" and assignment.rationales.count() == 1
+    assert verify_chain()[1] is None

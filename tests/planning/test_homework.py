@@ -95,7 +95,11 @@ def test_homework_needs_consent_safety_parameters_and_no_open_hold(actor, practi
         make_assignment(actor, rung)
     services.clear_hold(actor, client.readiness_screens.get().holds.get(),
                         "Grounding plan in place; monitor.")
-    assert make_assignment(actor, rung).pk
+    # a draft plan, a rung with no value, unacknowledged parameters: each needs an override
+    with pytest.raises(ValidationError) as error:
+        make_assignment(actor, rung)
+    assert set(error.value.message_dict) == {"rung", "plan", "safety"}
+    assert make_assignment(actor, rung, override_reason="Agreed in session; see notes.").pk
 
 
 def test_skipped_rung_cannot_be_assigned(actor, ladder):

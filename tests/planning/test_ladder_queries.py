@@ -20,6 +20,7 @@ def queries(http, url, **kwargs):
 
 def test_ladder_page_queries_do_not_grow_with_rungs(web, actor, client_record, plan, statement,
                                                     safety):
+    services.acknowledge_safety(actor, safety)  # homework passes its checks without override
     grow(actor, plan, [statement], 5, 30)
     first = plan.rungs.order_by("position").first()
     make_assignment(actor, first)

@@ -112,3 +112,16 @@ def test_support_person_with_nothing_shared_is_refused(http, client_record):
         "consent_note": "ok", "client_consents": "on"})
     assert "shares" in page.content.decode()
     assert not SupportPerson.objects.exists()
+
+
+def test_the_invitation_page_shows_the_link_to_copy_once(http, client_record):
+    url = f"/clients/{client_record.pk}/portal/"
+    assert 'id="invitation-link"' not in http.get(url).content.decode()
+    response = http.post(url, {"invite": "1", "email": "jordan@example.org"})
+    assert response.status_code == 302 and response.url == url
+    page = http.get(url).content.decode()
+    token = link_token()
+    assert 'id="invitation-link"' in page and f"/join/{token}/" in page  # the same link as sent
+    assert "hand over in person" in page
+    assert f"/join/{token}/" not in http.get(url).content.decode()  # shown once, then gone
+    assert AuditEvent.objects.filter(action="view", object_type="portal_access").count() == 3

@@ -13,6 +13,7 @@ from bravely.clients.forms import ArchiveForm, ClientForm, ConsentForm
 from bravely.clients.models import Client
 from bravely.core.forms import add_service_errors
 from bravely.core.pagination import paginate
+from bravely.planning.selectors.path import treatment_path
 from bravely.practice.selectors import open_alerts
 
 
@@ -55,6 +56,7 @@ def client_detail(request, pk):
         "consents": client.consents.select_related("recorded_by"),
         "can_edit": selectors.can_edit(request.user, client),
         "risk_alerts": open_alerts(client),
+        "path": treatment_path(client),
     })
 
 

@@ -105,6 +105,7 @@ def needs_attention(user, *, everyone: bool = False, now=None):
         out_of_date=Exists(PacingState.objects.filter(client_id=OuterRef("pk"),
                                                       failed_at__isnull=False)),
         can_edit=Exists(CareTeam.objects.filter(user=user, client_id=OuterRef("pk"))),
+        **_latest_notable(since),
     ).annotate(
         risk=F("open_alerts") + F("open_crisis"),
         early_exits=F("ended_early") + F("stop_presses"),
@@ -118,6 +119,19 @@ def needs_attention(user, *, everyone: bool = False, now=None):
     return clients.select_related("primary_clinician").order_by(
         "-risk", "-over_ceiling", "-early_exits", "-missed_practice", "-pending",
         "-out_of_date", "display_name", "id")
+
+
+def _latest_notable(since):
+    """What happened, for the queue: the latest practice in the window that reached the ceiling
+    or ended early (when, which rung, peak, why it stopped), as per-client subqueries."""
+    latest = (PracticeLog.objects.filter(client=OuterRef("pk"), started_at__gte=since)
+              .filter(Q(stopped_early=True) | Q(ceiling__isnull=False,
+                                                 distress_peak__gte=F("ceiling")))
+              .order_by("-started_at", "-id"))
+    return {"notable_at": Subquery(latest.values("started_at")[:1]),
+            "notable_rung": Subquery(latest.values("rung__behaviour")[:1]),
+            "notable_peak": Subquery(latest.values("distress_peak")[:1]),
+            "notable_stop": Subquery(latest.values("stopped_early_reason")[:1])}
 
 
 def open_risk_alerts(user, limit: int = 50):

@@ -16,6 +16,11 @@ from bravely.audit.services import Actor, record
 from bravely.portal.models import ClientAccount, PortalInvitation, SupportPerson
 
 
+def join_link(raw: str) -> str:
+    """The link an invited person opens to set their password (works once)."""
+    return settings.SITE_ROOT.rstrip("/") + reverse("portal_join", args=[raw])
+
+
 def _send_invitation(actor, client, kind, email, support=None) -> tuple[PortalInvitation, str]:
     """Store, e-mail and audit a portal invitation, the same way whether or not the address
     already has a Bravely account (the clinician must not learn about accounts they cannot
@@ -51,8 +56,7 @@ def _send_invitation(actor, client, kind, email, support=None) -> tuple[PortalIn
             _("Your invitation to Bravely"),
             _("%(practice)s invited you to Bravely.\n\nSet your password here (the link works "
               "once and expires in %(days)s days):\n%(link)s\n") % {
-                "practice": client.practice.name, "link": root + reverse("portal_join",
-                                                                         args=[raw]),
+                "practice": client.practice.name, "link": join_link(raw),
                 "days": settings.BRAVELY_INVITATION_DAYS},
             None, [email],
         )

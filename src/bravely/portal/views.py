@@ -13,6 +13,7 @@ from bravely.core.forms import add_service_errors
 from bravely.core.http import client_ip
 from bravely.portal import selectors, services
 from bravely.portal.forms import InviteClientForm, JoinForm, SupportPersonForm
+from bravely.portal.services import join_link
 from bravely.practice import selectors as practice_selectors
 from bravely.practice import services as practice_services
 from bravely.practice.forms import ClientCheckInForm
@@ -34,20 +35,30 @@ def portal_access(request, pk):
         return redirect("portal_access", pk=client.pk)
     if invite_form.is_bound and invite_form.is_valid():
         try:
-            services.invite_client(Actor.from_request(request), client,
-                                   invite_form.cleaned_data["email"])
+            _invitation, raw = services.invite_client(Actor.from_request(request), client,
+                                                      invite_form.cleaned_data["email"])
         except ValidationError as error:
             add_service_errors(invite_form, error)
         else:
             messages.success(request, _("Invitation sent. The link works once."))
+            # Shown once on the next page, for clinics that hand it over in person; only its
+            # hash is stored with the invitation, the session keeps it until that page is shown.
+            request.session[_link_key(client)] = join_link(raw)
             return redirect("portal_access", pk=client.pk)
+    invitation_link = request.session.pop(_link_key(client), None)
     record(Actor.from_request(request), "view", client, object_type="portal_access")
     return render(request, "portal/access.html", {
         "client": client, "invite_form": invite_form, "check_in_form": check_in_form,
         "account": account,
         "invitation": selectors.open_invitation(client),
+        "invitation_link": invitation_link,
         "supports": selectors.supports_of(client),
     })
+
+
+def _link_key(client):
+    return f"portal-invitation-link-{client.pk}"
+
 
 
 @login_required

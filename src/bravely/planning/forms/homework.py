@@ -21,6 +21,16 @@ class AssignmentForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 5}))
     agreed_with_client = forms.BooleanField(label=_("The client agreed to this practice"),
                                             required=False)
+    override_reason = forms.CharField(
+        label=_("Reason for assigning it anyway"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed only when a check above advises against this homework; it is "
+                    "recorded and shown in the rationale."))
+
+    def __init__(self, *args, needs_override=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_override:
+            del self.fields["override_reason"]
 
     def clean(self):
         cleaned = super().clean()

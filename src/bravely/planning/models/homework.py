@@ -43,6 +43,12 @@ class HomeworkAssignment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     cancel_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    override_reason = models.TextField(
+        _("reason for overriding the checks"), max_length=1000, blank=True,
+        help_text=_("Why this homework is assigned although a check advised against it."))
+    overridden = models.JSONField(
+        default=list, blank=True,
+        help_text=_("The checks overridden: codes with the message shown when assigning."))
 
     class Meta:
         ordering = ["-starts_on", "-id"]

@@ -79,4 +79,49 @@ def draft_rationale(assignment: HomeworkAssignment) -> str:
         "v": safety.version, "pred": rung.predicted_distress, "ceiling": ceiling,
         "coping": (_(", coping plan from %(level)s") % {"level": safety.coping_level}
                    if safety.coping_level is not None else "")})
+    if assignment.override_reason:
+        parts.append(override_text(assignment))
     return "\n".join(parts)
+
+
+def override_text(assignment: HomeworkAssignment) -> str:
+    """The override recorded when the homework was assigned, for the rationale."""
+    if not assignment.override_reason:
+        return ""
+    checks = " ".join(item.get("message", "") for item in assignment.overridden)
+    return _("Assigned with an override of the checks: %(checks)s Reason for the override: "
+             "%(reason)s") % {"checks": checks, "reason": assignment.override_reason}
+
+
+GATE_FIELDS = {"above_ceiling": "rung", "no_value": "rung", "plan_not_active": "plan",
+               "safety_not_acknowledged": "safety"}
+
+
+def homework_gates(rung, safety: SafetyParameters | None, *, acknowledged: bool | None = None):
+    """The checks that homework on this rung needs an explicit override for, as
+    [(code, field, message)]: a rung predicted above the ceiling in force, a rung with no linked
+    value, a plan that is not active, safety parameters the client has not acknowledged.
+
+    `rung.plan` and `rung.values` are read (prefetch them for a list); `acknowledged` may be given
+    when the caller knows it, else it is read from the safety version."""
+    found = []
+    if safety is not None:
+        ceiling = safety.distress_ceiling if rung.own_ceiling is None else min(
+            rung.own_ceiling, safety.distress_ceiling)
+        if rung.predicted_distress > ceiling:
+            found.append(("above_ceiling", _(
+                "This rung is predicted at %(predicted)s, above the ceiling in force "
+                "(%(ceiling)s).") % {"predicted": rung.predicted_distress, "ceiling": ceiling}))
+    if not rung.values.all():
+        found.append(("no_value", _("This rung serves no value yet; link at least one value.")))
+    if rung.plan.status != rung.plan.Status.ACTIVE:
+        found.append(("plan_not_active", _("The plan is %(status)s, not active.") % {
+            "status": rung.plan.get_status_display().lower()}))
+    if safety is not None:
+        if acknowledged is None:
+            acknowledged = safety.acknowledgements.exists()
+        if not acknowledged:
+            found.append(("safety_not_acknowledged", _(
+                "The client has not acknowledged the safety parameters in force (version "
+                "%(v)s).") % {"v": safety.version}))
+    return [(code, GATE_FIELDS[code], message) for code, message in found]

@@ -2,6 +2,7 @@
 coping skill labels."""
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from bravely.clinical.scales import DistressScale
 from bravely.planning.models.safety import CopingKind, SafetyAcknowledgement, SafetyParameters
@@ -40,3 +41,15 @@ def get_safety_version(user, client_pk, pk, *, write=False):
 
 def safety_versions_all():
     return SafetyParameters.objects.select_related("recorded_by")
+
+
+def coping_gap(parameters) -> str:
+    """A warning when the parameters say "at <level>, use my coping plan" but allow no coping
+    skill during exposures, so there is nothing to use at that point; "" when they make sense."""
+    if parameters is None or parameters.coping_level is None:
+        return ""
+    if parameters.allowed_skills():
+        return ""
+    return _("At %(level)s the client is to use their coping plan, but no coping skill is allowed "
+             "during exposures: allow at least one (tick “allowed during exposures”), or leave "
+             "the coping level empty.") % {"level": parameters.coping_level}

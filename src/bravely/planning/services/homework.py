@@ -11,7 +11,12 @@ from bravely.audit.services import Actor, record
 from bravely.clients.selectors import has_exposure_consent
 from bravely.planning.models.homework import HomeworkAssignment, Rationale
 from bravely.planning.models.ladder import Rung
-from bravely.planning.selectors.homework import coping_plan_text, draft_rationale
+from bravely.planning.selectors.homework import (
+    coping_plan_text,
+    draft_rationale,
+    homework_gates,
+    override_text,
+)
 from bravely.planning.selectors.pace import current_pace
 from bravely.planning.selectors.readiness import open_holds
 from bravely.planning.selectors.safety import current_safety
@@ -38,6 +43,14 @@ def assign_homework(actor: Actor, rung: Rung, data: dict) -> HomeworkAssignment:
     if rung.status == Rung.Status.SKIPPED:
         raise ValidationError({"rung": _(
             "This rung was skipped; set it back to planned first, or choose another rung.")})
+    gates = homework_gates(rung, safety)
+    override_reason = (data.get("override_reason") or "").strip()
+    if gates and not override_reason:
+        errors = {}
+        for _code, field, message in gates:
+            errors.setdefault(field, []).append(message + " " + _(
+                "Give a reason for the override to assign it anyway."))
+        raise ValidationError(errors)
     starts, ends = data.get("starts_on"), data.get("ends_on")
     if starts and ends and ends < starts:
         raise ValidationError({"ends_on": _(
@@ -57,6 +70,9 @@ def assign_homework(actor: Actor, rung: Rung, data: dict) -> HomeworkAssignment:
     assignment = HomeworkAssignment(
         client=client, plan=plan, rung=rung, safety=safety, pace=current_pace(plan),
         created_by=actor.user, **{f: data.get(f) for f in ASSIGNMENT_FIELDS},
+        override_reason=override_reason if gates else "",
+        overridden=[{"code": code, "field": field, "message": message}
+                    for code, field, message in gates],
     )
     assignment.contexts_to_vary = (assignment.contexts_to_vary or "").strip()
     assignment.instructions = (assignment.instructions or "").strip()
@@ -75,7 +91,9 @@ def assign_homework(actor: Actor, rung: Rung, data: dict) -> HomeworkAssignment:
     record(actor, "create", assignment, client=client, details={
         "rung": rung.pk, "frequency_per_week": assignment.frequency_per_week,
         "starts_on": assignment.starts_on.isoformat(), "ends_on": assignment.ends_on.isoformat(),
-        "safety_version": safety.version})
+        "safety_version": safety.version,
+        **({"override": {"reason": assignment.override_reason,
+                         "checks": [code for code, _f, _m in gates]}} if gates else {})})
     return assignment
 
 
@@ -116,6 +134,8 @@ def sign_rationale(actor: Actor, assignment: HomeworkAssignment, text: str, *,
                 "Say why the signed rationale needs a correction.")})
     elif corrects is not None:
         raise ValidationError({"text": _("There is no signed rationale to correct.")})
+    if assignment.override_reason and assignment.override_reason not in text:
+        text = f"{text}\n{override_text(assignment)}"  # an override is always in the rationale
     rationale = Rationale(assignment=assignment, text=text,
                           drafted_text=draft_rationale(assignment), corrects=corrects,
                           correction_reason=correction_reason, signed_by=actor.user)

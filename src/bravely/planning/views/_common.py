@@ -1,4 +1,8 @@
-"""Shared by the planning pages: who acts, and the audit entry each page view leaves."""
+"""Shared by the planning pages: who acts, the audit entry each page view leaves, and going back
+to the treatment path when a form was opened from it."""
+
+from django.shortcuts import redirect, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from bravely.audit.services import Actor, record
 
@@ -9,3 +13,18 @@ def _actor(request):
 
 def _viewed(request, obj, client, **details):
     record(_actor(request), "view", obj, client=client, details=details or None)
+
+
+def _next_url(request) -> str:
+    """The page to return to (the `next` parameter, a form posts to its own URL so it stays),
+    only when it is on this site; else ""."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return ""
+
+
+def _done(request, to, *args, **kwargs):
+    """Redirect after a successful form: back to the path when opened from it, else `to`."""
+    return redirect(_next_url(request) or resolve_url(to, *args, **kwargs))

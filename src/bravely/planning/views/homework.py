@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,13 +19,15 @@ from bravely.planning.selectors.homework import (
     coping_plan_text,
     draft_rationale,
     get_assignment,
+    homework_gates,
+    override_text,
     rationales,
 )
 from bravely.planning.selectors.ladder import get_rung
 from bravely.planning.selectors.pace import current_pace
 from bravely.planning.selectors.safety import current_safety
 from bravely.planning.services.homework import assign_homework, cancel_assignment, sign_rationale
-from bravely.planning.views._common import _actor, _viewed
+from bravely.planning.views._common import _actor, _done, _next_url, _viewed
 
 
 @login_required
@@ -38,21 +42,29 @@ def assignment_new(request, pk, rung_pk):
         "coping_plan": coping_plan_text(safety),
         "instructions": rung.behaviour + (f" ({rung.context})" if rung.context else ""),
     }
-    form = AssignmentForm(request.POST or None, initial=initial)
+    gates = homework_gates(rung, safety) if safety is not None else []
+    form = AssignmentForm(request.POST or None, initial=initial, needs_override=bool(gates))
     if request.method == "POST" and form.is_valid():
         try:
             assignment = assign_homework(_actor(request), rung, form.cleaned_data)
         except ValidationError as error:
+            if gates and "override_reason" in form.fields and any(
+                    f in getattr(error, "error_dict", {}) for _c, f, _m in gates):
+                form.add_error("override_reason", _(
+                    "Give a reason for assigning this homework although the checks above "
+                    "advise against it."))
             add_service_errors(form, error)
         else:
             messages.success(request, _("Homework assigned. Review and sign the drafted "
                                         "rationale."))
-            return redirect("rationale_sign", pk=client.pk, assignment_pk=assignment.pk)
+            url = reverse("rationale_sign", args=[client.pk, assignment.pk])
+            back = _next_url(request)
+            return redirect(f"{url}?{urlencode({'next': back})}" if back else url)
     else:
         _viewed(request, rung, client, page="assign")
     return render(request, "planning/assignment_form.html", {
         "client": client, "rung": rung, "plan": rung.plan, "form": form, "safety": safety,
-        "pace": pace})
+        "pace": pace, "gates": gates})
 
 
 @login_required
@@ -63,6 +75,7 @@ def assignment_detail(request, pk, assignment_pk):
         "client": client, "assignment": assignment, "can_edit": can_edit(request.user, client),
         "rationales": rationales(assignment),
         "values": assignment.rung.values.select_related("domain"),
+        "override": override_text(assignment),
         "cancel_form": CancelForm()})
 
 
@@ -87,11 +100,12 @@ def rationale_sign(request, pk, assignment_pk):
         else:
             messages.success(request, _("Rationale signed. Signed text is never changed; a "
                                         "correction is a new entry."))
-            return redirect("assignment_detail", pk=client.pk, assignment_pk=assignment.pk)
+            return _done(request, "assignment_detail", pk=client.pk, assignment_pk=assignment.pk)
     else:
         _viewed(request, assignment, client, page="rationale")
     return render(request, "planning/rationale_form.html", {
-        "client": client, "assignment": assignment, "form": form, "latest": latest})
+        "client": client, "assignment": assignment, "form": form, "latest": latest,
+        "override": override_text(assignment)})
 
 
 @login_required

@@ -44,7 +44,7 @@ from bravely.planning.services.ladder import (
     update_plan,
     update_rung,
 )
-from bravely.planning.views._common import _actor, _viewed
+from bravely.planning.views._common import _actor, _done, _viewed
 
 
 @login_required
@@ -58,7 +58,7 @@ def plan_new(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Plan created. Add its rungs next."))
-            return redirect("plan_detail", pk=client.pk, plan_pk=plan.pk)
+            return _done(request, "plan_detail", pk=client.pk, plan_pk=plan.pk)
     if request.method != "POST":
         _viewed(request, client, client, page="plan_new")
     return render(request, "planning/form.html", {
@@ -82,7 +82,7 @@ def plan_edit(request, pk, plan_pk):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Plan saved."))
-            return redirect("plan_detail", pk=client.pk, plan_pk=plan.pk)
+            return _done(request, "plan_detail", pk=client.pk, plan_pk=plan.pk)
     if request.method != "POST":
         _viewed(request, plan, client, page="edit")
     return render(request, "planning/form.html", {
@@ -151,7 +151,7 @@ def rung_new(request, pk, plan_pk):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Rung added to the ladder."))
-            return redirect("plan_detail", pk=client.pk, plan_pk=plan.pk)
+            return _done(request, "plan_detail", pk=client.pk, plan_pk=plan.pk)
     if request.method != "POST":
         _viewed(request, plan, client, page="rung_new")
     return render(request, "planning/rung_form.html", {

@@ -4,7 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from bravely.core.forms import add_service_errors
@@ -12,7 +12,7 @@ from bravely.planning.forms.pace import PaceForm
 from bravely.planning.selectors.ladder import get_plan
 from bravely.planning.selectors.pace import pace_decisions
 from bravely.planning.services.pace import record_pace
-from bravely.planning.views._common import _actor, _viewed
+from bravely.planning.views._common import _actor, _done, _viewed
 
 
 @login_required
@@ -29,7 +29,7 @@ def pace_new(request, pk, plan_pk):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Pace decision recorded."))
-            return redirect("plan_detail", pk=client.pk, plan_pk=plan.pk)
+            return _done(request, "plan_detail", pk=client.pk, plan_pk=plan.pk)
     else:
         _viewed(request, plan, client, page="pace")
     return render(request, "planning/pace_form.html", {

@@ -4,7 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -13,7 +13,7 @@ from bravely.core.forms import add_service_errors
 from bravely.planning.forms.readiness import ClearanceForm, ReadinessForm
 from bravely.planning.selectors.readiness import get_hold
 from bravely.planning.services.readiness import clear_hold, record_readiness
-from bravely.planning.views._common import _actor, _viewed
+from bravely.planning.views._common import _actor, _done, _viewed
 
 
 @login_required
@@ -32,7 +32,7 @@ def readiness_new(request, pk):
                                             "a clinician records a clearance."))
             else:
                 messages.success(request, _("Readiness screen saved."))
-            return redirect("safety_detail", pk=client.pk)
+            return _done(request, "safety_detail", pk=client.pk)
     if request.method != "POST":
         _viewed(request, client, client, page="readiness_new")
     return render(request, "planning/form.html", {
@@ -54,7 +54,7 @@ def hold_clear(request, pk, hold_pk):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Clearance recorded."))
-            return redirect("safety_detail", pk=client.pk)
+            return _done(request, "safety_detail", pk=client.pk)
     else:
         _viewed(request, hold, client)
     return render(request, "planning/hold_clear.html", {

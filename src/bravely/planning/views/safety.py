@@ -4,7 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,9 +18,14 @@ from bravely.planning.forms.safety import (
 )
 from bravely.planning.selectors.config import crisis_resources_for
 from bravely.planning.selectors.readiness import open_holds, readiness_screens, screen_flags
-from bravely.planning.selectors.safety import current_safety, get_safety_version, safety_versions
+from bravely.planning.selectors.safety import (
+    coping_gap,
+    current_safety,
+    get_safety_version,
+    safety_versions,
+)
 from bravely.planning.services.safety import acknowledge_safety, create_safety_version
-from bravely.planning.views._common import _actor, _viewed
+from bravely.planning.views._common import _actor, _done, _next_url, _viewed
 
 
 @login_required
@@ -37,6 +42,8 @@ def safety_detail(request, pk):
         "holds": open_holds(client),
         "resources": crisis_resources_for(client),
         "ack_form": AcknowledgeSafetyForm(),
+        "next": _next_url(request),
+        "coping_gap": coping_gap(current),
     })
 
 
@@ -63,7 +70,7 @@ def safety_edit(request, pk):
     if request.method == "POST" and all([form.is_valid(), skill_set.is_valid(),
                                          contact_set.is_valid()]):
         try:
-            create_safety_version(_actor(request), client, {
+            saved = create_safety_version(_actor(request), client, {
                 **{k: form.cleaned_data[k] for k in (
                     "distress_ceiling", "coping_level", "escalation_plan", "setback_plan",
                     "change_note", "based_on")},
@@ -77,12 +84,15 @@ def safety_edit(request, pk):
         else:
             messages.success(request, _("Safety parameters saved as a new version. Ask the "
                                         "client to acknowledge it."))
-            return redirect("safety_detail", pk=client.pk)
+            if coping_gap(saved):
+                messages.warning(request, coping_gap(saved))
+            return _done(request, "safety_detail", pk=client.pk)
     if request.method != "POST":
         _viewed(request, current or client, client, page="safety_edit")
     return render(request, "planning/safety_form.html", {
         "client": client, "form": form, "skill_set": skill_set, "contact_set": contact_set,
         "current": current, "resources": crisis_resources_for(client),
+        "coping_gap": coping_gap(current),
     })
 
 
@@ -102,4 +112,4 @@ def safety_acknowledge(request, pk, version_pk):
             messages.success(request, _("Acknowledgement recorded."))
     else:
         messages.error(request, _("Choose how the client acknowledged the parameters."))
-    return redirect("safety_detail", pk=client.pk)
+    return _done(request, "safety_detail", pk=client.pk)

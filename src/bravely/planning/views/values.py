@@ -31,7 +31,7 @@ from bravely.planning.services.values import (
     revise_goal,
     update_statement,
 )
-from bravely.planning.views._common import _actor, _viewed
+from bravely.planning.views._common import _actor, _done, _viewed
 
 
 @login_required
@@ -65,7 +65,7 @@ def values_new(request, pk):
         else:
             messages.success(request, _("Values assessment saved. Add the client's value "
                                         "statements next."))
-            return redirect("values_detail", pk=client.pk, assessment_pk=assessment.pk)
+            return _done(request, "values_detail", pk=client.pk, assessment_pk=assessment.pk)
     if request.method != "POST":
         _viewed(request, client, client, page="values_new")
     return render(request, "planning/values_form.html", {"client": client, "form": form})
@@ -90,7 +90,8 @@ def values_detail(request, pk, assessment_pk):
 @login_required
 def statement_new(request, pk, assessment_pk):
     client, assessment = get_assessment(request.user, pk, assessment_pk, write=True)
-    form = StatementForm(request.POST or None, practice=client.practice)
+    form = StatementForm(request.POST or None, practice=client.practice,
+                         initial={"rank": assessment.statements.count() + 1})
     if request.method == "POST" and form.is_valid():
         try:
             add_statement(_actor(request), client, assessment,
@@ -100,7 +101,7 @@ def statement_new(request, pk, assessment_pk):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Value statement added."))
-            return redirect("values_detail", pk=client.pk, assessment_pk=assessment.pk)
+            return _done(request, "values_detail", pk=client.pk, assessment_pk=assessment.pk)
     if request.method != "POST":
         _viewed(request, assessment, client)
     return render(request, "planning/form.html", {

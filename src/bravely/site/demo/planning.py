@@ -219,7 +219,9 @@ STORIES = {
         ],
         "pace": ("intensive", "I wanted to get back to driving to work quickly."),
         "homework": {"rung": 4, "times": 1, "contexts": "Different routes",
-                     "instructions": "Maintenance: one motorway drive a week."},
+                     "instructions": "Maintenance: one motorway drive a week.",
+                     "override": "Maintenance practice after the completed ladder, agreed "
+                                 "with the client at the last session."},
     },
     "Leo Martins": {
         "assessments": [
@@ -337,7 +339,8 @@ def _tell(client, story, actor):
     assignment = assign_homework(actor, rung, {
         "frequency_per_week": h["times"], "starts_on": today,
         "ends_on": today + timedelta(days=6), "contexts_to_vary": h["contexts"],
-        "instructions": h["instructions"], "coping_plan": "", "agreed_with_client": True})
+        "instructions": h["instructions"], "coping_plan": "", "agreed_with_client": True,
+        "override_reason": h.get("override", "")})
     sign_rationale(actor, assignment, draft_rationale(assignment))
 
 

@@ -18,6 +18,17 @@ class AssignmentIn(Input):
     coping_plan: str = Field("", max_length=4000, description="Empty: drafted from the safety "
                                                               "parameters in force.")
     agreed_with_client: bool
+    override_reason: str = Field("", max_length=1000, description="Needed when a check advises "
+                                 "against this homework (a rung above the ceiling or with no "
+                                 "linked value, a plan that is not active, safety parameters "
+                                 "the client has not acknowledged); recorded and shown in the "
+                                 "rationale.")
+
+
+class OverriddenCheck(Schema):
+    code: str
+    field: str
+    message: str
 
 
 class RationaleOut(Schema):
@@ -44,6 +55,8 @@ class AssignmentOut(Schema):
     agreed_with_client: bool
     status: str
     cancel_reason: str
+    override_reason: str
+    overridden: list[OverriddenCheck]
     created_by_id: int
     created_at: datetime
     rationales: list[RationaleOut]
