@@ -585,7 +585,7 @@ def test_a_medical_stop_reason_asks_for_a_check_first():
     logs = [violated(1, 3), log(2, 1, stopped_early=True, stop_reason="I got really DIZZY")]
     recs = recommend(POLICY, IL, ladder(), (), logs, (), NOW)
     assert summary(recs)[0] == ("medical_check", "r2")
-    assert recs[0].role is Role.PRIMARY and recs[0].params["terms"] == ("dizz",)
+    assert recs[0].role is Role.PRIMARY and recs[0].params["terms"] == ("DIZZY",)
     assert "before the next exposure" in explain(recs[0])
     assert [r.alternative_of for r in recs if r.rung_id == "r2"][1:] == [
         Kind.MEDICAL_CHECK] * (len([r for r in recs if r.rung_id == "r2"]) - 1)

@@ -72,18 +72,30 @@ NOT_YET_SIGNALS = {  # what holds back "advance" whatever the approach; each com
 }
 
 MEDICAL_TERMS = (  # a stop reason naming one of these may be medical (English; Bravely default)
-    "chest pain", "chest tight", "heart", "palpitation", "dizz", "faint", "pass out",
-    "passed out", "black out", "blacked out", "blackout", "short of breath",
-    "can't breathe", "cannot breathe", "could not breathe", "couldn't breathe", "seizure",
-    "fit ", "numb", "vomit", "threw up", "throw up", "collapse", "unconscious", "asthma",
-    "pregnan",
+    "chest", "heart", "palpitation", "dizz", "faint", "pass out", "passed out", "black out",
+    "blacked out", "blackout", "short of breath", "breathe", "breathing", "seizure", "numb",
+    "vomit", "threw up", "throw up", "collapse", "unconscious", "asthma", "pregnan",
 )
 
 
 def medical_terms(text: str) -> tuple[str, ...]:
-    """The MEDICAL_TERMS a free-text stop reason names, in list order (case-insensitive)."""
-    lowered = f" {(text or '').lower().replace(chr(8217), chr(39))} "
-    return tuple(term.strip() for term in MEDICAL_TERMS if term in lowered)
+    """The words of a free-text stop reason that name one of MEDICAL_TERMS, as the client
+    wrote them (whole words, in the order of the list, each once; case-insensitive)."""
+    text = (text or "").replace(chr(8217), chr(39))
+    lowered, found = text.lower(), []
+    for term in MEDICAL_TERMS:
+        at = lowered.find(term)
+        if at < 0:
+            continue
+        start, end = at, at + len(term)
+        while start > 0 and (lowered[start - 1].isalnum() or lowered[start - 1] == "'"):
+            start -= 1
+        while end < len(lowered) and lowered[end].isalnum():
+            end += 1
+        word = text[start:end]
+        if word.lower() not in (w.lower() for w in found):
+            found.append(word)
+    return tuple(found)
 
 
 @dataclass(frozen=True)
