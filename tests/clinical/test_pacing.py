@@ -400,7 +400,7 @@ def run(scenario, policy=POLICY):
     return recommend(policy, plan, rungs, assignments, logs, check_ins, NOW)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(scenarios())
 def test_risk_signal_always_yields_crisis_first(scenario):
     _, _, _, logs, check_ins = scenario
@@ -418,7 +418,7 @@ def test_risk_signal_always_yields_crisis_first(scenario):
         assert Kind.CRISIS_FOLLOW_UP not in kinds
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(scenarios(), st.integers(0, 10))
 def test_latest_log_over_the_ceiling_never_advances(scenario, overshoot):
     plan, rungs, assignments, logs, check_ins = scenario
@@ -437,7 +437,7 @@ def test_latest_log_over_the_ceiling_never_advances(scenario, overshoot):
     assert (Kind.PAUSE_AND_REFRAME, "r2") in kinds
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(scenarios(), st.randoms(use_true_random=False))
 def test_order_of_logs_and_check_ins_does_not_matter(scenario, rnd):
     plan, rungs, assignments, logs, check_ins = scenario
@@ -448,7 +448,7 @@ def test_order_of_logs_and_check_ins_does_not_matter(scenario, rnd):
     assert again == run(scenario)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(scenarios())
 def test_deterministic_ordered_and_leaves_inputs_alone(scenario):
     before = copy.deepcopy(scenario)
@@ -477,7 +477,7 @@ def _by_rung(recs):
     return found
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(scenarios())
 def test_one_primary_per_rung_with_its_alternatives_after_it(scenario):
     recs = run(scenario)
@@ -497,7 +497,7 @@ NOT_YET_KINDS = {Kind.MEDICAL_CHECK, Kind.PAUSE_AND_REFRAME, Kind.STEP_BACK, Kin
                  Kind.REASSESS_HIERARCHY, Kind.CHECK_RATINGS}
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 @given(scenarios())
 def test_advance_never_sits_with_a_not_yet_signal(scenario):
     plan, rungs, _, logs, _ = scenario
@@ -522,7 +522,7 @@ def test_advance_never_sits_with_a_not_yet_signal(scenario):
                 assert rec.params["held_back"]
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(scenarios())
 def test_every_active_rung_with_practice_gets_an_answer(scenario):
     _, rungs, _, logs, _ = scenario
