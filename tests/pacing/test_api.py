@@ -32,13 +32,17 @@ def test_list_puts_open_first_crisis_first_and_filters_by_status(advanced, alice
 
     http = api(alice)
     url = f"/api/v1/clients/{advanced.client.pk}/recommendations"
-    assert [i["kind"] for i in http.get(url).json()["items"]] == ["advance", "add_variability"]
+    assert [(i["kind"], i["status"], i["role"]) for i in http.get(url).json()["items"]] == [
+        ("advance", "open", "primary"), ("add_variability", "open", "alternative"),
+        ("keep_practising", "superseded", "primary")]  # after the first of the two practices
     check_in(risk=True)
     body = http.get(url).json()
-    assert body["count"] == 3
-    assert [(i["kind"], i["status"]) for i in body["items"]] == [
-        ("crisis_follow_up", "open"), ("advance", "superseded"),
-        ("add_variability", "superseded")]  # a risk signal holds back advancing
+    assert body["count"] == 5
+    assert [(i["kind"], i["status"]) for i in body["items"]][:4] == [
+        ("crisis_follow_up", "open"), ("keep_practising", "open"), ("advance", "superseded"),
+        ("add_variability", "superseded")]  # a risk signal holds back advancing, and says so
+    held = body["items"][1]
+    assert held["role"] == "primary" and "advance is held back because" in held["reason"]
     first = body["items"][0]
     assert first["requires_note_to_dismiss"] is True and first["plan_id"] is None
     assert first["reason"].startswith("Risk was signalled in the last 14 days")

@@ -39,6 +39,14 @@ def test_recommendations_and_the_queue_are_accessible_and_work(page, planned,
     crisis.refresh_from_db()
     assert crisis.status == "dismissed"
 
+    # the rung shows one suggested next step; the alternatives are folded under it
+    waiting = page.get_by_role("region", name="Waiting for a decision")
+    primaries = waiting.locator("article").filter(has_text="Suggested next step")
+    expect(primaries).to_have_count(1)
+    expect(primaries.first).to_contain_text("Pause and reframe")
+    expect(page.get_by_role("form", name="Decide on: Split the rung")).to_be_hidden()
+    waiting.get_by_text("1 alternative you may prefer").click()
+    assert_accessible(page)
     split = Recommendation.objects.get(kind="split_rung", status="open")
     form = page.get_by_role("form", name="Decide on: Split the rung")
     form.get_by_label("Behaviour of the new rung").fill("Say hello to one friendly colleague")

@@ -22,7 +22,11 @@ def test_a_log_over_the_ceiling_suggests_pausing_and_splitting_never_advancing(
     practise(peak=60, **VIOLATED, hours_ago=3)
     practise(peak=85, **VIOLATED)  # ceiling 70; expectancy violated, but over the ceiling
     recs = refresh_recommendations(planned.client, raise_errors=True)
-    assert kinds(recs) == ["pause_and_reframe", "split_rung", "reassess_hierarchy"]
+    # one primary (pause) and its alternatives; keeping practising says advance is held back
+    assert kinds(recs) == ["pause_and_reframe", "split_rung", "reassess_hierarchy",
+                           "keep_practising"]
+    assert [r.role for r in recs] == ["primary"] + ["alternative"] * 3
+    assert {r.alternative_of_id for r in recs[1:]} == {recs[0].pk}
     assert "advance" not in open_kinds(planned.client)
     pause = recs[0]
     assert pause.rung == planned.rungs[0] and pause.plan == planned.plan

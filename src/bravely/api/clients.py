@@ -11,7 +11,12 @@ from bravely.accounts.selectors import clinicians_of_practice
 from bravely.api.schemas import Id
 from bravely.audit.services import Actor, record
 from bravely.clients import selectors, services
-from bravely.clients.models import Client, DistressScale, validate_date_of_birth
+from bravely.clients.models import (
+    Client,
+    DistressScale,
+    validate_date_of_birth,
+    validate_time_zone,
+)
 
 router = Router()
 
@@ -32,6 +37,7 @@ class ClientOut(Schema):
     distress_scale: Scale
     locale: str
     region: str
+    time_zone: str
     archived: bool
     archived_at: datetime | None
     created_at: datetime
@@ -84,6 +90,15 @@ def _upper(value):
 TEXT_FIELDS = ("display_name", "pronouns", "presenting_concerns")
 
 
+def _time_zone(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            validate_time_zone(value)
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from None
+    return value
+
+
 class ClientIn(Schema):
     display_name: str = Field(min_length=1, max_length=100)
     date_of_birth: date | None = None
@@ -95,11 +110,14 @@ class ClientIn(Schema):
     distress_scale: Scale = "suds100"
     locale: Literal["en"] = "en"
     region: str | None = Field(None, pattern=REGION)
+    time_zone: str | None = Field(None, max_length=64, description="IANA name, e.g. "
+                                  "Europe/London; defaults to the practice's.")
 
     _dob = field_validator("date_of_birth")(_birth_date)
     _nul = field_validator(*TEXT_FIELDS)(_no_nul_characters)
     _blank = field_validator("display_name")(_not_blank)
     _region = field_validator("region", mode="before")(_upper)
+    _tz = field_validator("time_zone")(_time_zone)
 
 
 class ClientPatch(Schema):
@@ -114,11 +132,13 @@ class ClientPatch(Schema):
     distress_scale: Scale | None = None
     locale: Literal["en"] | None = None
     region: str | None = Field(None, pattern=REGION)
+    time_zone: str = Field(None, max_length=64)
 
     _dob = field_validator("date_of_birth")(_birth_date)
     _nul = field_validator(*TEXT_FIELDS)(_no_nul_characters)
     _blank = field_validator("display_name")(_not_blank)
     _region = field_validator("region", mode="before")(_upper)
+    _tz = field_validator("time_zone")(_time_zone)
 
 
 class ArchiveIn(Schema):

@@ -18,7 +18,7 @@ from bravely.audit.services import Actor, record
 from bravely.clients.selectors import get_client
 from bravely.pacing import selectors, services
 from bravely.pacing.models import Kind, Recommendation
-from bravely.pacing.text import attention_reasons, reason_text
+from bravely.pacing.text import attention_reasons, held_back_text, reason_text
 
 router = Router()
 
@@ -46,6 +46,11 @@ class RecommendationOut(Schema):
     evidence: EvidenceOut
     priority: int
     requires_note_to_dismiss: bool
+    role: Literal["primary", "alternative"] = Field(
+        description="Per rung one primary (the suggested next step); alternatives are folded "
+                    "under it.")
+    alternative_of_id: int | None = Field(None, description="For an alternative: its primary.")
+    held_back: str = Field("", description="Why advance is held back on this rung, if it is.")
     created_at: datetime
     superseded_at: datetime | None
     decided_by_id: int | None
@@ -56,6 +61,10 @@ class RecommendationOut(Schema):
     @staticmethod
     def resolve_reason(obj):
         return reason_text(obj)
+
+    @staticmethod
+    def resolve_held_back(obj):
+        return held_back_text(obj)
 
     @staticmethod
     def resolve_reason_template(obj):

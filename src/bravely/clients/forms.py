@@ -1,3 +1,5 @@
+from zoneinfo import available_timezones
+
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -5,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bravely.accounts.models import User
 from bravely.accounts.selectors import clinicians_of_practice
-from bravely.clients.models import Client, ConsentItem, ConsentRecord
+from bravely.clients.models import Client, ConsentItem, ConsentRecord, default_time_zone
 
 region_validator = RegexValidator(
     r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$",
@@ -22,12 +24,18 @@ class ClientForm(forms.ModelForm):
         help_text=_("The primary clinician is always on the care team."),
     )
     locale = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), required=False,
+        choices=lambda: [("", ""), *((z, z) for z in sorted(available_timezones()))],
+        help_text=_("The client's own: days (missed practice, homework windows, the agreed "
+                    "pace) are counted in it."))
 
     class Meta:
         model = Client
         fields = [
             "display_name", "pronouns", "date_of_birth", "status", "presenting_concerns",
             "primary_clinician", "care_team", "distress_scale", "locale", "region",
+            "time_zone",
         ]
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -45,6 +53,11 @@ class ClientForm(forms.ModelForm):
             self.fields["region"].initial = practice.default_region
         else:
             self.fields["care_team"].initial = list(self.instance.care_team.all())
+
+    def clean_time_zone(self):
+        """Left empty: the record's own, or the practice's for a new client."""
+        return self.cleaned_data.get("time_zone") or self.instance.time_zone or \
+            default_time_zone()
 
     def clean_region(self):
         region = self.cleaned_data["region"].strip().upper()

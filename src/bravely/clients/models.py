@@ -12,6 +12,18 @@ from bravely.core.models import WriteOnce
 EARLIEST_BIRTH = date(1900, 1, 1)
 
 
+def default_time_zone() -> str:
+    """The practice's time zone: settings.TIME_ZONE (one per installation)."""
+    return settings.TIME_ZONE or "UTC"
+
+
+def validate_time_zone(value: str) -> None:
+    from zoneinfo import available_timezones
+
+    if value not in available_timezones():
+        raise ValidationError(_("Choose a time zone such as Europe/London or America/Chicago."))
+
+
 def validate_date_of_birth(value: date) -> None:
     if value > timezone.localdate():
         raise ValidationError(_("The date of birth cannot be in the future."))
@@ -71,6 +83,11 @@ class Client(models.Model):
         max_length=8,
         help_text=_("Country or region code used to choose crisis resources, e.g. US, GB, AU."),
     )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text=_("The client's own: days (missed practice, homework windows, the agreed pace) "
+                    "are counted in it."))
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     last_activity_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -19,7 +19,7 @@ from bravely.clients.models import Client, ConsentItem, ConsentRecord
 
 EDITABLE_FIELDS = (
     "display_name", "date_of_birth", "pronouns", "presenting_concerns", "status",
-    "primary_clinician", "distress_scale", "locale", "region",
+    "primary_clinician", "distress_scale", "locale", "region", "time_zone",
 )
 
 

@@ -26,18 +26,28 @@ class Kind(models.TextChoices):
     """The engine's kinds (`clinical.pacing.Kind`), with labels for people."""
 
     CRISIS_FOLLOW_UP = EngineKind.CRISIS_FOLLOW_UP.value, _("Crisis follow-up")
+    MEDICAL_CHECK = EngineKind.MEDICAL_CHECK.value, _("Check before the next exposure")
     PAUSE_AND_REFRAME = EngineKind.PAUSE_AND_REFRAME.value, _("Pause and reframe")
     STEP_BACK = EngineKind.STEP_BACK.value, _("Step back to an easier rung")
     SPLIT_RUNG = EngineKind.SPLIT_RUNG.value, _("Split the rung")
+    REVIEW_SAFETY = EngineKind.REVIEW_SAFETY.value, _("Review the safety parameters")
     REASSESS_HIERARCHY = EngineKind.REASSESS_HIERARCHY.value, _("Re-rate the hierarchy")
+    CHECK_RATINGS = EngineKind.CHECK_RATINGS.value, _("Check the ratings")
     REVISIT_VALUES = EngineKind.REVISIT_VALUES.value, _("Revisit the values")
     CHECK_AVOIDANCE = EngineKind.CHECK_AVOIDANCE.value, _("Check for subtle avoidance")
     ADVANCE = EngineKind.ADVANCE.value, _("Advance to the next rung")
     ADD_VARIABILITY = EngineKind.ADD_VARIABILITY.value, _("Add variability")
+    KEEP_PRACTISING = EngineKind.KEEP_PRACTISING.value, _("Keep practising this rung")
 
 
 class Recommendation(models.Model):
     """One recommendation of the pacing engine, with its evidence and the decision taken on it."""
+
+    class Role(models.TextChoices):
+        """Per rung, one primary; the alternatives a clinician may prefer are folded under it."""
+
+        PRIMARY = "primary", _("Suggested next step")
+        ALTERNATIVE = "alternative", _("Alternative")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Waiting for a decision")
@@ -58,6 +68,11 @@ class Recommendation(models.Model):
     rule = models.CharField(max_length=120, blank=True)  # evidence["rule"], for queries
     priority = models.PositiveSmallIntegerField()
     requires_note_to_dismiss = models.BooleanField(default=False)
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices,
+                            default=Role.PRIMARY)
+    # For an alternative: the primary of the same rung it is folded under (set at each refresh).
+    alternative_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="alternatives")
     fingerprint = models.CharField(max_length=64, db_index=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
                               default=Status.OPEN)
@@ -83,6 +98,10 @@ class Recommendation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def is_primary(self) -> bool:
+        return self.role == self.Role.PRIMARY
 
     @property
     def is_crisis(self) -> bool:

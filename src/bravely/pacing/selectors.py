@@ -38,6 +38,21 @@ def open_recommendations(client):
     return recommendations(client, Status.OPEN).order_by("priority", "created_at", "id")
 
 
+def grouped(recs) -> list[tuple[object, list]]:
+    """Open recommendations as (head, alternatives): per plan and rung one head, the primary
+    (or, when it was decided already, the first open one), the others folded under it. Items
+    with no rung (crisis follow-up, plan-wide) stand alone. Order is the order given."""
+    groups: dict = {}
+    for rec in recs:
+        key = (rec.plan_id, rec.rung_id) if rec.rung_id is not None else ("one", rec.pk)
+        groups.setdefault(key, []).append(rec)
+    result = []
+    for items in groups.values():
+        head = next((r for r in items if r.is_primary), items[0])
+        result.append((head, [r for r in items if r is not head]))
+    return result
+
+
 def decided_recommendations(client, status: str = ""):
     found = recommendations(client).exclude(status=Status.OPEN)
     if status and status != Status.OPEN:
@@ -101,7 +116,9 @@ def needs_attention(user, *, everyone: bool = False, now=None):
         stop_presses=_count(StopEvent.objects.filter(at__gte=since)),
         missed_practice=_count(open_recs.filter(kind=Kind.REVISIT_VALUES,
                                                 rule__contains="missed_practice")),
-        pending=_count(open_recs.exclude(kind=Kind.CRISIS_FOLLOW_UP)),
+        # one per rung (the primary), and not "keep practising": there nothing changes
+        pending=_count(open_recs.filter(role=Recommendation.Role.PRIMARY).exclude(
+            kind__in=[Kind.CRISIS_FOLLOW_UP, Kind.KEEP_PRACTISING])),
         out_of_date=Exists(PacingState.objects.filter(client_id=OuterRef("pk"),
                                                       failed_at__isnull=False)),
         can_edit=Exists(CareTeam.objects.filter(user=user, client_id=OuterRef("pk"))),

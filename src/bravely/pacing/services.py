@@ -22,10 +22,12 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import DateTimeField, F, Q, Value
+from django.db.models import DateTimeField, F, Max, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,10 +39,11 @@ from bravely.clinical import pacing as engine
 from bravely.clinical.scales import ClinicalInputError, DistressScale, from_percent, to_percent
 from bravely.pacing.models import POLICY_FIELDS, Kind, PacingSettings, PacingState, Recommendation
 from bravely.planning.models import ChangeRecord, ExposurePlan, HomeworkAssignment, Rung
+from bravely.planning.selectors.pace import current_pace
 from bravely.planning.selectors.safety import current_safety
 from bravely.planning.services.ladder import add_rung, set_order, update_rung
 from bravely.planning.text import clinical_error
-from bravely.practice.models import CheckIn, PracticeLog
+from bravely.practice.models import CheckIn, PracticeLog, StopEvent
 
 logger = logging.getLogger(__name__)
 
@@ -189,7 +192,37 @@ def _lines(text: str) -> tuple[str, ...]:
 HAPPENED = {"no": False, "partly": True, "yes": True}
 
 
-def _log_input(log: PracticeLog, scale: DistressScale) -> engine.LogInput:
+def client_now(client: Client, now):
+    """``now`` in the client's own time zone, so the engine counts days as the client lives
+    them (the practice's, settings.TIME_ZONE, when the stored one is unknown)."""
+    try:
+        zone = ZoneInfo(client.time_zone or settings.TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(settings.TIME_ZONE)
+    return now.astimezone(zone)
+
+
+STOP_SLACK = timedelta(minutes=60)  # an "I need to stop" press this soon after a practice's end
+
+
+def _stops_by_log(client: Client, logs) -> dict[int, int]:
+    """The "I need to stop" presses linked to each log: same homework, pressed between the start
+    of the practice and an hour after its end (one query for all the logs)."""
+    assignment_ids = {log.assignment_id for log in logs if log.assignment_id}
+    if not assignment_ids:
+        return {}
+    events = list(StopEvent.objects.filter(client=client, assignment_id__in=assignment_ids)
+                  .values_list("assignment_id", "at"))
+    counts: dict[int, int] = {}
+    for log in logs:
+        end = log.started_at + timedelta(minutes=log.duration_minutes) + STOP_SLACK
+        n = sum(1 for a, at in events if a == log.assignment_id and log.started_at <= at <= end)
+        if n:
+            counts[log.pk] = n
+    return counts
+
+
+def _log_input(log: PracticeLog, scale: DistressScale, stops: int = 0) -> engine.LogInput:
     return engine.LogInput(
         id=log.pk, rung_id=log.rung_id, started_at=log.started_at,
         pre=_convert(log.distress_before, log.scale, scale),
@@ -199,6 +232,7 @@ def _log_input(log: PracticeLog, scale: DistressScale) -> engine.LogInput:
         feared_outcome_happened=HAPPENED.get(log.feared_outcome_happened),
         safety_behaviours_used=tuple(str(b) for b in log.safety_behaviours_used or ()),
         stopped_early=log.stopped_early, risk_flag=log.risk_flag,
+        stop_reason=log.stopped_early_reason or "", stop_presses=stops,
     )
 
 
@@ -215,15 +249,31 @@ def _ceiling(safety, scale: DistressScale):
             _convert(safety.coping_level, safety.distress_scale, scale))
 
 
-def plan_inputs(client: Client, plan: ExposurePlan, safety, check_ins, scale: DistressScale):
+def _active_since(plan: ExposurePlan, client_time) -> dict:
+    """The day each rung of the plan last became active (its history), in the client's time."""
+    found = (ChangeRecord.objects.filter(plan=plan, object_type="rung", after__status="active")
+             .values("object_id").annotate(at=Max("changed_at")))
+    return {row["object_id"]: row["at"].astimezone(client_time.tzinfo).date() for row in found}
+
+
+def plan_inputs(client: Client, plan: ExposurePlan, safety, check_ins, scale: DistressScale,
+                now=None):
     """(PlanInput, rungs, assignments, logs, check-ins) for one plan, as the engine takes them.
 
     A rung's own ceiling counts only where it is lower than the ceiling in force, as for the
-    client (practice.services stores min(rung, safety) with each log).
+    client (practice.services stores min(rung, safety) with each log). The agreed pace is the
+    latest pace decision's chosen option; a rung's start is when its history last made it
+    active; each log carries its stop reason and the "I need to stop" presses linked to it.
     """
+    now = client_now(client, now or timezone.now())
     ceiling, coping = _ceiling(safety, scale)
-    plan_input = engine.PlanInput(approach=plan.approach, scale_max=scale.max, ceiling=ceiling,
-                                  coping_level=coping)
+    pace = current_pace(plan)
+    option = pace.chosen_option if pace is not None else {}
+    plan_input = engine.PlanInput(
+        approach=plan.approach, scale_max=scale.max, ceiling=ceiling, coping_level=coping,
+        rungs_per_week=option.get("rungs_per_week") or None,
+        pace_label=str(option.get("label") or getattr(pace, "chosen", "") or ""))
+    since = _active_since(plan, now)
     rungs = []
     for rung in plan.rungs.all():
         own = rung.own_ceiling
@@ -232,15 +282,17 @@ def plan_inputs(client: Client, plan: ExposurePlan, safety, check_ins, scale: Di
         rungs.append(engine.RungInput(
             id=rung.pk, position=rung.position, status=rung.status,
             predicted_distress=rung.predicted_distress, own_ceiling=own,
-            safety_behaviours=_lines(rung.safety_behaviours)))
+            safety_behaviours=_lines(rung.safety_behaviours), name=rung.behaviour,
+            active_since=since.get(rung.pk)))
     assignments = [
         engine.AssignmentInput(id=a.pk, rung_id=a.rung_id, per_week=a.frequency_per_week,
                                starts=a.starts_on, ends=a.ends_on)
         for a in HomeworkAssignment.objects.filter(plan=plan).exclude(
             status=HomeworkAssignment.Status.CANCELLED).order_by("id")
     ]
-    logs = [_log_input(log, scale)
-            for log in PracticeLog.objects.filter(client=client, rung__plan=plan).order_by("id")]
+    stored = list(PracticeLog.objects.filter(client=client, rung__plan=plan).order_by("id"))
+    stops = _stops_by_log(client, stored)
+    logs = [_log_input(log, scale, stops.get(log.pk, 0)) for log in stored]
     return plan_input, rungs, assignments, logs, check_ins
 
 
@@ -291,7 +343,7 @@ def _new(client, plan, rec: engine.Recommendation, now) -> Recommendation:
         evidence={"log_ids": list(evidence.log_ids), "check_in_ids": list(evidence.check_in_ids),
                   "rule": evidence.rule, "thresholds": _jsonable(evidence.thresholds)},
         rule=evidence.rule[:120], priority=rec.priority,
-        requires_note_to_dismiss=rec.requires_note_to_dismiss,
+        requires_note_to_dismiss=rec.requires_note_to_dismiss, role=rec.role.value,
         fingerprint=fingerprint(client.pk, rec.kind.value, getattr(plan, "pk", None),
                                 rec.rung_id, evidence.rule, evidence.log_ids,
                                 evidence.check_in_ids),
@@ -311,6 +363,7 @@ def _refresh(client_id: int, now) -> tuple[list[Recommendation], list[str]]:
     # Only the client's row is locked (no join: the practice row, shared by every client of the
     # practice, stays free), then its recommendations; record() takes the audit tail last.
     client = lock_client(client_id)
+    now = client_now(client, now)
     scale = DistressScale(client.distress_scale)
     safety = current_safety(client)
     cache: dict = {}
@@ -336,7 +389,7 @@ def _refresh(client_id: int, now) -> tuple[list[Recommendation], list[str]]:
         skipped.append(f"crisis rule skipped: {error}")
     for plan in plans:
         try:
-            inputs = plan_inputs(client, plan, safety, check_ins, scale)
+            inputs = plan_inputs(client, plan, safety, check_ins, scale, now)
             recs = engine.recommend(policy_for(plan, client.practice, cache), *inputs, now)
         except ClinicalInputError as error:
             logger.warning("pacing: plan %s of client %s skipped: %s", plan.pk, client.pk, error)
@@ -354,10 +407,14 @@ def _refresh(client_id: int, now) -> tuple[list[Recommendation], list[str]]:
     covered_check_ins = {i for r in existing if r.kind == Kind.CRISIS_FOLLOW_UP
                          for i in r.evidence.get("check_in_ids", [])}
     current = set()
+    by_fp = {r.fingerprint: r for r in existing if r.status != Status.OPEN}
+    rows = []  # (engine recommendation, its stored row: open, new, or already decided)
     for plan, engine_rec in produced:
         rec = _new(client, plan, engine_rec, now)
         current.add(rec.fingerprint)
         if rec.fingerprint in open_by_fp or rec.fingerprint in decided:
+            rows.append((plan, engine_rec, open_by_fp.get(rec.fingerprint)
+                         or by_fp.get(rec.fingerprint)))
             continue
         if rec.is_crisis:
             # Each risk signal is followed up once: a new crisis follow-up only for a signal no
@@ -367,6 +424,8 @@ def _refresh(client_id: int, now) -> tuple[list[Recommendation], list[str]]:
                 continue
         _created(rec)
         open_by_fp[rec.fingerprint] = rec
+        rows.append((plan, engine_rec, rec))
+    _link_alternatives(rows)
     for rec in list(open_by_fp.values()):
         if (rec.fingerprint in current or rec.is_crisis or rec.plan_id in failed):
             continue  # a crisis follow-up is never superseded; it waits for a decision
@@ -379,6 +438,25 @@ def _refresh(client_id: int, now) -> tuple[list[Recommendation], list[str]]:
     else:
         _mark_refreshed(client.pk)
     return list(open_recommendations(client)), skipped
+
+
+def _link_alternatives(rows) -> None:
+    """Store each open recommendation's place in its rung's group as the engine gave it: its
+    role, and for an alternative the primary it is folded under. A kept recommendation whose
+    place changed is updated (its decision, if any, is untouched: decided rows are not)."""
+    primaries = {(getattr(plan, "pk", None), r.rung_id, r.kind.value): row
+                 for plan, r, row in rows if r.role is engine.Role.PRIMARY and row is not None}
+    for plan, engine_rec, row in rows:
+        if row is None or row.status != Status.OPEN:
+            continue
+        head = None
+        if engine_rec.alternative_of is not None:
+            head = primaries.get((getattr(plan, "pk", None), engine_rec.rung_id,
+                                  engine_rec.alternative_of.value))
+        role, head_id = engine_rec.role.value, getattr(head, "pk", None)
+        if (row.role, row.alternative_of_id) != (role, head_id):
+            row.role, row.alternative_of_id = role, head_id
+            row.save(update_fields=["role", "alternative_of"])
 
 
 def open_recommendations(client):

@@ -1,8 +1,8 @@
 """Showing a stored recommendation to people: the engine's reason translated, then filled in."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,7 @@ THRESHOLD_LABELS = {
     "too_easy_peak_points": _("peaks below (0-100 basis)"),
     "scaled_limit": _("… on the client's scale"),
     "too_easy_max_logs": _("a rung is new while it has at most this many practices"),
+    "rungs_per_week": _("agreed pace (rungs a week)"),
 }
 
 RULE_LABELS = {
@@ -40,7 +41,18 @@ RULE_LABELS = {
     "repeated_early_exits": _("practices ended early more than once"),
     "rising_safety_behaviours": _("more safety behaviours in each practice"),
     "paused_rungs": _("rungs put off"),
+    "medical_stop_reason": _("a reason for stopping that may be medical"),
+    "inconsistent_ratings": _("ratings that do not add up"),
+    "tolerable_below_ceiling": _("the ceiling is above what the client can tolerate"),
+    "held_back": _("advance held back"),
+    "pace": _("the agreed pace"),
+    "ahead_of_pace": _("ahead of the agreed pace"),
+    "not_met": _("criterion not met yet"),
 }
+
+MOMENTS = {"latest", "when"}  # ISO date-times, shown in the client's time (their own offset)
+DAYS = {"until"}  # ISO dates
+VERBATIM = {"name", "to_name", "stop_reason", "pace", "terms", "not_yet"}  # never translated
 
 
 def _param(key: str, value):
@@ -49,14 +61,19 @@ def _param(key: str, value):
     if isinstance(value, list | tuple):
         return "; ".join(str(_param(key, v)) for v in value)
     if isinstance(value, str):
-        if key == "latest":
+        if key in MOMENTS:
             try:
                 moment = datetime.fromisoformat(value)
             except ValueError:
                 return value
-            if timezone.is_aware(moment):
-                moment = timezone.localtime(moment)
             return formats.date_format(moment, "DATETIME_FORMAT")
+        if key in DAYS:
+            try:
+                return formats.date_format(date.fromisoformat(value), "DATE_FORMAT")
+            except ValueError:
+                return value
+        if key in VERBATIM:
+            return value
         return gettext(value) if value else value
     return value
 
@@ -71,6 +88,16 @@ def reason_text(rec) -> str:
             return rec.reason.format(**params)
         except (KeyError, IndexError, ValueError):
             return rec.reason
+
+
+def held_back_text(rec) -> str:
+    """"Advance is held back because ..." for a recommendation whose rung would otherwise
+    advance, unless its own reason already says so."""
+    signals = (rec.params or {}).get("held_back") or []
+    if not signals or "held back" in (rec.reason or ""):
+        return ""
+    return gettext("Advance is held back because %(signals)s.") % {
+        "signals": "; ".join(gettext(s) for s in signals)}
 
 
 def rule_text(rule: str) -> str:

@@ -17,7 +17,13 @@ from bravely.core.pagination import paginate
 from bravely.pacing import selectors, services
 from bravely.pacing.forms import DecisionForm, PacingSettingsForm
 from bravely.pacing.models import PacingSettings, Recommendation
-from bravely.pacing.text import applied_text, reason_text, rule_text, thresholds
+from bravely.pacing.text import (
+    applied_text,
+    held_back_text,
+    reason_text,
+    rule_text,
+    thresholds,
+)
 from bravely.planning.models import ExposurePlan
 
 
@@ -44,6 +50,7 @@ def _cards(recs, *, editable: bool, data=None, bound=None):
             "logs": [logs[i] for i in ev.get("log_ids", []) if i in logs],
             "check_ins": [check_ins[i] for i in ev.get("check_in_ids", []) if i in check_ins],
             "thresholds": thresholds(rec), "applied": applied_text(rec), "form": form,
+            "held_back": held_back_text(rec),
         })
     return cards
 
@@ -59,9 +66,12 @@ def client_recommendations(request, pk):
     page = paginate(request, selectors.decided_recommendations(client, status))
     record(_actor(request), "view", client, object_type="recommendations", details={
         "open": [r.pk for r in open_recs], "decided": [r.pk for r in page]})
+    cards = {card["rec"].pk: card for card in _cards(open_recs, editable=editable)}
+    groups = [{"card": cards[head.pk], "alternatives": [cards[r.pk] for r in rest]}
+              for head, rest in selectors.grouped(open_recs)]
     return render(request, "pacing/client_recommendations.html", {
         "client": client, "can_edit": editable,
-        "open_cards": _cards(open_recs, editable=editable),
+        "open_groups": groups,
         "refresh_failure": selectors.refresh_failure(client),
         "decided_cards": _cards(list(page), editable=False), "page": page,
         "status": status,

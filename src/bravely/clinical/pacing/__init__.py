@@ -14,6 +14,8 @@ order they are given in does not matter.
 from bravely.clinical.pacing.rules import recommend
 from bravely.clinical.pacing.types import (
     AVOIDANCE_SIGNALS,
+    MEDICAL_TERMS,
+    NOT_YET_SIGNALS,
     PRIORITY,
     Approach,
     AssignmentInput,
@@ -25,9 +27,11 @@ from bravely.clinical.pacing.types import (
     PacingPolicy,
     PlanInput,
     Recommendation,
+    Role,
     RungInput,
     RungStatus,
     explain,
+    medical_terms,
 )
 
 __all__ = [
@@ -37,14 +41,18 @@ __all__ = [
     "CheckInInput",
     "Evidence",
     "Key",
+    "MEDICAL_TERMS",
+    "NOT_YET_SIGNALS",
     "Kind",
     "LogInput",
     "PRIORITY",
     "PacingPolicy",
     "PlanInput",
     "Recommendation",
+    "Role",
     "RungInput",
     "RungStatus",
     "explain",
+    "medical_terms",
     "recommend",
 ]

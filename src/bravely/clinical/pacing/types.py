@@ -29,17 +29,28 @@ class RungStatus(StrEnum):
 
 class Kind(StrEnum):
     CRISIS_FOLLOW_UP = "crisis_follow_up"
+    MEDICAL_CHECK = "medical_check"
     PAUSE_AND_REFRAME = "pause_and_reframe"
     STEP_BACK = "step_back"
     SPLIT_RUNG = "split_rung"
+    REVIEW_SAFETY = "review_safety"
     REASSESS_HIERARCHY = "reassess_hierarchy"
+    CHECK_RATINGS = "check_ratings"
     REVISIT_VALUES = "revisit_values"
     CHECK_AVOIDANCE = "check_avoidance"
     ADVANCE = "advance"
     ADD_VARIABILITY = "add_variability"
+    KEEP_PRACTISING = "keep_practising"
 
 
 PRIORITY = {kind: rank for rank, kind in enumerate(Kind)}  # crisis first, safety before progress
+
+
+class Role(StrEnum):
+    """Per rung, one primary recommendation; the others are alternatives folded under it."""
+
+    PRIMARY = "primary"
+    ALTERNATIVE = "alternative"
 
 AVOIDANCE_SIGNALS = {
     "missed_practice": _("less practice than agreed"),
@@ -47,6 +58,44 @@ AVOIDANCE_SIGNALS = {
     "rising_safety_behaviours": _("more safety behaviours in each practice"),
     "paused_rungs": _("rungs put off"),
 }
+
+NOT_YET_SIGNALS = {  # what holds back "advance" whatever the approach; each completes
+    # "advance is held back because ..."
+    "risk": _("a risk signal needs follow-up first"),
+    "medical": _("a reason for stopping may be medical"),
+    "over_ceiling": _("distress reached the ceiling"),
+    "early_exit": _("a practice ended early"),
+    "stop_pressed": _("the client pressed “I need to stop”"),
+    "safety_behaviours": _("safety behaviours were used"),
+    "over_prediction": _("distress was well above the prediction"),
+    "inconsistent_ratings": _("some ratings do not add up"),
+}
+
+MEDICAL_TERMS = (  # a stop reason naming one of these may be medical (English; Bravely default)
+    "chest", "heart", "palpitation", "dizz", "faint", "pass out", "passed out", "black out",
+    "blacked out", "blackout", "short of breath", "breathe", "breathing", "seizure", "numb",
+    "vomit", "threw up", "throw up", "collapse", "unconscious", "asthma", "pregnan",
+)
+
+
+def medical_terms(text: str) -> tuple[str, ...]:
+    """The words of a free-text stop reason that name one of MEDICAL_TERMS, as the client
+    wrote them (whole words, in the order of the list, each once; case-insensitive)."""
+    text = (text or "").replace(chr(8217), chr(39))
+    lowered, found = text.lower(), []
+    for term in MEDICAL_TERMS:
+        at = lowered.find(term)
+        if at < 0:
+            continue
+        start, end = at, at + len(term)
+        while start > 0 and (lowered[start - 1].isalnum() or lowered[start - 1] == "'"):
+            start -= 1
+        while end < len(lowered) and lowered[end].isalnum():
+            end += 1
+        word = text[start:end]
+        if word.lower() not in (w.lower() for w in found):
+            found.append(word)
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -139,6 +188,8 @@ class PlanInput:
     scale_max: int  # 100 (SUDS) or 10 (thermometer)
     ceiling: int | None = None  # distress ceiling from the safety parameters
     coping_level: int | None = None  # validated; not used by the current rules
+    rungs_per_week: float | None = None  # the agreed pace (planning PaceDecision), if any
+    pace_label: str = ""  # the chosen option's name, for the reason
 
 
 @dataclass(frozen=True)
@@ -149,6 +200,8 @@ class RungInput:
     predicted_distress: int
     own_ceiling: int | None = None
     safety_behaviours: tuple[str, ...] = ()  # to drop; informs the reason, not a rule
+    name: str = ""  # the observable behaviour, to name the rung in reasons
+    active_since: date | None = None  # the day it became active, in the client's time zone
 
 
 @dataclass(frozen=True)
@@ -174,6 +227,8 @@ class LogInput:
     safety_behaviours_used: tuple[str, ...] = ()
     stopped_early: bool = False
     risk_flag: bool = False
+    stop_reason: str = ""  # why the client stopped, in their words
+    stop_presses: int = 0  # "I need to stop" presses during this practice
 
 
 @dataclass(frozen=True)
@@ -181,7 +236,7 @@ class CheckInInput:
     id: Key
     at: datetime
     risk: bool = False
-    tolerable_distress: int | None = None  # validated; not used by the current rules
+    tolerable_distress: int | None = None  # what the client says they can tolerate now
 
 
 @dataclass(frozen=True)
@@ -201,6 +256,8 @@ class Recommendation:
     evidence: Evidence
     priority: int  # lower first
     requires_note_to_dismiss: bool = False
+    role: Role = Role.PRIMARY
+    alternative_of: Kind | None = None  # the primary of the same rung, for an alternative
 
 
 def explain(rec: Recommendation) -> str:

@@ -58,6 +58,12 @@ def _validate(plan, rungs, assignments, logs, check_ins, now) -> DistressScale:
         raise ClinicalInputError(
             "scale_max", _("{field} must be 10 or 100, not {value!r}."), value=plan.scale_max
         )
+    pace = plan.rungs_per_week
+    if pace is not None and (isinstance(pace, bool) or not isinstance(pace, int | float)
+                             or not 0 < pace <= 7):
+        raise ClinicalInputError(
+            "rungs_per_week", _("{field} must be more than 0 and at most 7, not {value!r}."),
+            value=pace)
     for name in ("ceiling", "coping_level"):
         if getattr(plan, name) is not None:
             validate_distress(scale, getattr(plan, name), name)
@@ -88,6 +94,10 @@ def _validate(plan, rungs, assignments, logs, check_ins, now) -> DistressScale:
         _percent(log.likelihood_before, f"{name}.likelihood_before")
         _percent(log.likelihood_after, f"{name}.likelihood_after")
         _same_clock(log.started_at, now, f"{name}.started_at")
+        if (isinstance(log.stop_presses, bool) or not isinstance(log.stop_presses, int)
+                or log.stop_presses < 0):
+            raise ClinicalInputError(f"{name}.stop_presses",
+                                     _("{field} must be a whole number of at least 0."))
     for c in check_ins:
         if c.tolerable_distress is not None:
             validate_distress(scale, c.tolerable_distress, f"check_ins[{c.id}].tolerable_distress")

@@ -11,7 +11,8 @@ register = template.Library()
 @register.inclusion_tag("pacing/_client_summary.html")
 def pacing_summary(client):
     kinds = list(Recommendation.objects.filter(
-        client=client, status=Recommendation.Status.OPEN).values_list("kind", flat=True))
+        client=client, status=Recommendation.Status.OPEN, role=Recommendation.Role.PRIMARY)
+        .values_list("kind", flat=True))  # one per rung: the suggested next step
     return {"client": client, "open": len(kinds),
             "crisis": sum(1 for k in kinds if k == Kind.CRISIS_FOLLOW_UP),
             "refresh_failure": refresh_failure(client)}
