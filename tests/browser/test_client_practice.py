@@ -72,6 +72,9 @@ def test_client_logs_over_the_ceiling_on_a_phone_and_clinician_accepts(phone, br
     assert_accessible(page)
     queue.get_by_role("link", name="Jordan Reyes").click()
     form = page.get_by_role("form", name="Decide on: Pause and reframe")
+    # one primary step per rung; the pause is folded under it as an alternative to prefer
+    page.locator("details.alternatives", has_text="Pause and reframe").first.locator(
+        "summary").click()
     expect(page.get_by_text(f"at or above the ceiling of {ceiling}").first).to_be_visible()
     form.get_by_label("Note").fill("Agreed with Jordan to reframe the prediction next session.")
     form.get_by_role("button", name="Accept").click()
