@@ -37,7 +37,9 @@ from bravely.ops.archive import (
 )
 
 # Tables that `bravely migrate` fills by itself: rows there do not make a database "in use".
-FILLED_BY_MIGRATE = {"django_migrations", "django_content_type", "auth_permission"}
+# Tables that hold no one's data: filled by migrate, or the shared cache (rate-limit counters).
+FILLED_BY_MIGRATE = {"django_migrations", "django_content_type", "auth_permission",
+                     "bravely_cache"}
 
 DROP_EVERYTHING = """
 SET client_min_messages = warning;
