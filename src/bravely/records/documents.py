@@ -118,7 +118,7 @@ def summary_context(client, kind="summary") -> dict:
         "open_holds": open_holds(client),
         "plans": [{"plan": plan, "rungs": _ladder(plan), "pace": current_pace(plan)}
                   for plan in plans],
-        "practice": practice_summary(client),
+        "stats": practice_summary(client),
         "decided": _decided(client),
         "safety": current_safety(client),
         "charts": charts(client),

@@ -253,9 +253,7 @@ def record_schema() -> dict:
         sections[name]["description"] = f"{model._meta.app_label}.{model.__name__}"
         sections.setdefault("_defs", {})[name] = _table_schema(model, omit)
     defs = sections.pop("_defs")
-    client_schema = _table_schema(Client)
-    client_schema["properties"]["care_team"] = {"type": "array", "items": {"type": "integer"}}
-    client_schema["required"].append("care_team")
+    client_schema = _table_schema(Client)  # care_team (many-to-many) is a list of user ids
     always = [name for name, _m, _l in SECTIONS if name not in CLIENT_OMITS_SECTIONS]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
