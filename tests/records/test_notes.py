@@ -183,3 +183,15 @@ def test_the_note_page_runs_in_constant_queries(planned, actor, alice,
     with CaptureQueriesContext(connection) as many:
         http.get(url)
     assert len(few) == len(many)
+
+
+def test_the_demo_has_a_signed_cosigned_note_and_a_draft_and_stays_idempotent(db):
+    from bravely.site.demo import load_demo
+
+    load_demo()
+    notes = list(SessionNote.objects.order_by("session_date"))
+    assert [n.is_signed for n in notes] == [True, False]
+    assert notes[0].hash_is_intact()
+    assert notes[0].cosignatures.count() == 1 and notes[0].addenda.count() == 1
+    load_demo()
+    assert SessionNote.objects.count() == 2

@@ -211,11 +211,11 @@ def facts_lines(facts: PeriodFacts) -> list[str]:
             "rung": f" ({rec.rung.behaviour})" if rec.rung else "",
             "status": rec.get_status_display().lower(), "who": rec.decided_by,
             "when": timezone.localtime(rec.decided_at).date().isoformat(),
-            "note": f": {rec.decision_note}" if rec.decision_note else ""})
+            "note": f": {rec.decision_note.rstrip('.')}" if rec.decision_note else ""})
     for version in facts.safety_changes:
         lines.append(_("Safety parameters version %(v)s (ceiling %(c)s)%(why)s.") % {
             "v": version.version, "c": version.distress_ceiling,
-            "why": f": {version.change_note}" if version.change_note else ""})
+            "why": f": {version.change_note.rstrip('.')}" if version.change_note else ""})
     for alert in facts.alerts:
         raised = timezone.localtime(alert.raised_at).date().isoformat()
         if alert.closed_at:
