@@ -53,8 +53,12 @@ def test_an_archived_clients_documents_are_marked(logged, actor):
 
     archive_client(actor, logged.client, "Moved away")
     logged.client.refresh_from_db()
-    text = text_of(pdf.render_pdf("summary", logged.client))
-    assert "Archived record" in text
+    logged.client.display_name = "Jordan O'Reyes"  # a quote must reach the page footer intact
+    reader = PdfReader(io.BytesIO(pdf.render_pdf("summary", logged.client)))
+    assert "Archived record" in reader.pages[0].extract_text()
+    for page in reader.pages:  # the footer of every page says so
+        text = page.extract_text()
+        assert "ARCHIVED RECORD" in text and "Jordan O'Reyes" in text
 
 
 def test_the_handout_is_in_the_clients_language(logged):
