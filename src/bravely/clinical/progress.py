@@ -60,8 +60,9 @@ def _slope(values: Sequence[int]) -> float | None:
 
 def expectancy_change(before: Sequence[int | None],
                       happened: Sequence[str] = ()) -> ExpectancyChange:
-    """before: the likelihood (0-100) rated before each practice, oldest first (None when not
-    rated); happened: "yes" / "partly" / "no" / "" per practice."""
+    """before: a likelihood (0-100) per practice, oldest first (None when not rated; Bravely
+    passes the likelihood rated after each practice); happened: "yes" / "partly" / "no" / ""
+    per practice."""
     rated = [v for v in before if v is not None]
     for value in rated:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:

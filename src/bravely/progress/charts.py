@@ -224,7 +224,8 @@ def _svg(fig: Figure, key: str, title: str, desc: str) -> SafeString:
     box = re.search(r'viewBox="([^"]+)"', root).group(1)
     new_root = (
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        f'viewBox="{box}" class="chart-svg" role="img" aria-labelledby="{key}-title {key}-desc">'
+        f'viewBox="{box}" class="chart-svg" role="img" aria-label="{escape(title)}" '
+        f'aria-describedby="{key}-desc">'
         f'<title id="{key}-title">{escape(title)}</title><desc id="{key}-desc">{escape(desc)}'
         f"</desc>")
     return mark_safe(text.replace(root, new_root, 1))
@@ -437,11 +438,11 @@ def expectancy_chart(series: ExpectancySeries, *, key: str = "expectancy",
         (line,) = ax.plot(ax_, ay, linestyle="none", marker="v", color=WARN, markersize=6,
                           label=_("after"), zorder=3)
         line.set_gid("series-after")
-    trend = trend_line(by) if len(by) >= 2 else None
+    trend = trend_line(ay) if len(ay) >= 2 else None
     if trend:
-        (line,) = ax.plot([bx[0], bx[-1]], list(trend), color=ACCENT, linestyle="--",
-                          linewidth=1.3, label=_("trend before"))
-        line.set_gid("trend-before")
+        (line,) = ax.plot([ax_[0], ax_[-1]], list(trend), color=WARN, linestyle="--",
+                          linewidth=1.3, label=_("trend after"))
+        line.set_gid("trend-after")
     hx = [x for x, p in zip(xs, points, strict=True) if p.happened == "yes"]
     px = [x for x, p in zip(xs, points, strict=True) if p.happened == "partly"]
     if hx:
@@ -458,8 +459,8 @@ def expectancy_chart(series: ExpectancySeries, *, key: str = "expectancy",
     ax.set_xlabel(_("practice (oldest first)"))
     ax.set_ylabel(_("likelihood (%)"))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=3, fontsize=10)
-    change = expectancy_change([p.before for p in points], [p.happened for p in points])
-    summary = expectancy_summary(change)
+    change = expectancy_change([p.after for p in points], [p.happened for p in points])
+    summary = expectancy_summary(change, by)
     rows = [[_d(p.when), "" if p.before is None else f"{p.before} %",
              "" if p.after is None else f"{p.after} %", _happened(p.happened)] for p in points]
     table = _table(title, [_("Date"), _("Likelihood before"), _("Likelihood after"),
@@ -467,17 +468,22 @@ def expectancy_chart(series: ExpectancySeries, *, key: str = "expectancy",
     return Chart(key, title, summary, table, _svg(fig, key, title, summary))
 
 
-def expectancy_summary(change) -> str:
+def expectancy_summary(change, before=()) -> str:
+    """change: clinical.progress.expectancy_change over the likelihoods rated *after* each
+    practice (the expectancy as it was updated); before: the likelihoods rated before."""
     parts = []
     if change.change is not None:
-        parts.append(_("Before practising, the feared outcome seemed %(first)s %% likely at "
-                       "first and %(latest)s %% at the latest practice (%(change)+d points; "
-                       "%(slope)+.1f a practice on the trend).") % {
+        parts.append(_("After practising, the feared outcome seemed %(first)s %% likely after "
+                       "the first practice and %(latest)s %% after the latest (%(change)+d "
+                       "points; %(slope)+.1f a practice on the trend).") % {
             "first": change.first, "latest": change.latest, "change": change.change,
             "slope": change.slope})
     elif change.first is not None:
-        parts.append(_("Before the one practice so far, the feared outcome seemed %(first)s %% "
+        parts.append(_("After the one practice so far, the feared outcome seemed %(first)s %% "
                        "likely.") % {"first": change.first})
+    if before:
+        parts.append(_("Before practising it was rated %(first)s %% at first and %(latest)s %% "
+                       "at the latest.") % {"first": before[0], "latest": before[-1]})
     answered = change.happened + change.partly + change.did_not
     if answered:
         parts.append(_("It happened in %(yes)s and partly in %(partly)s of %(n)s practices "
