@@ -107,12 +107,12 @@ def test_expectancy_chart_before_after_trend_and_what_happened():
     assert len(marks(root, "expectancy-series-before")) == 4
     assert len(marks(root, "expectancy-series-happened")) == 1
     assert len(marks(root, "expectancy-series-partly")) == 1
-    group(root, "expectancy-trend-after")
+    group(root, "expectancy-trend-after-0")
     # After: 60 -> 20, -40 points; least-squares slope of 60, 50, 40, 20 is -13.0 a practice.
     assert "60 % likely after the first practice and 20 % after the latest (-40 points; " \
            "-13.0 a practice on the trend)" in chart.summary
     assert "It happened in 1 and partly in 1 of 4 practices" in chart.summary
-    assert chart.table.rows[2] == ["2026-03-04", "80 %", "40 %", "partly"]
+    assert chart.table.rows[2] == ["2026-03-04", "", "80 %", "40 %", "partly"]
 
 
 def test_ladder_chart_marks_practices_mastery_re_ratings_and_the_current_rung():
@@ -237,3 +237,18 @@ def test_a_long_table_keeps_the_newest_rows_and_counts_the_rest():
     table = c.distress_chart(series).table
     assert len(table.rows) == c.TABLE_ROWS and table.more == 5
     assert table.rows[-1][0] == (D0 + timedelta(days=c.TABLE_ROWS + 4)).isoformat()
+
+
+def test_expectancy_is_followed_rung_by_rung():
+    points = [c.ExpectancyPoint(D0 + timedelta(days=i), before, after, "no", rung)
+              for i, (rung, before, after) in enumerate([
+                  ("Say hello", 60, 50), ("Say hello", 60, 20), ("Ask a question", 70, 65),
+                  ("Ask a question", 70, 45)])]
+    chart = c.expectancy_chart(c.ExpectancySeries(points))
+    root = parse(chart)
+    group(root, "expectancy-trend-after-0")
+    group(root, "expectancy-trend-after-1")
+    assert {"rung 1", "rung 2"} <= set(texts(root))
+    assert chart.summary.startswith("Rung “Say hello”. After practising, the feared outcome seemed "
+                                    "50 % likely after the first practice and 20 % after")
+    assert "Rung “Ask a question”. After practising, the feared outcome seemed 65 %" in chart.summary

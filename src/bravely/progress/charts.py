@@ -57,6 +57,7 @@ ACCENT, WARN, DANGER, OK = "#1d5e8c", "#6b4a00", "#a3191d", "#1e5b2e"
 ACCENT_BG, WARN_BG, DANGER_BG, OK_BG = "#e8eef4", "#fff4d6", "#fde8e8", "#e6f4ea"
 
 WIDE, NARROW = 7.5, 4.2  # figure widths in inches: the clinician's page, the phone
+FULL = 12.0  # a chart across the clinician's whole page (values and goals, in small multiples)
 TABLE_ROWS = 200  # rows shown in a chart's table; the rest is counted in a note
 
 
@@ -134,6 +135,7 @@ class ExpectancyPoint:
     before: int | None
     after: int | None
     happened: str  # yes / partly / no / ""
+    rung: str = ""  # the rung practised: its feared outcome is what the likelihood is about
 
 
 @dataclass
@@ -207,6 +209,20 @@ def _figure(width: float, height: float) -> Figure:
 
 
 _ROOT = re.compile(r"<svg\b[^>]*>")
+_STYLE = re.compile(r' style="([^"]*)"')
+FONTS = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
+
+
+def _attributes(match) -> str:
+    """style="fill: #fff; stroke-width: 0.8" -> fill="#fff" stroke-width="0.8"; the font family
+    is left to the root element (the site's own fonts)."""
+    out = []
+    for item in match.group(1).split(";"):
+        name, _sep, value = item.partition(":")
+        name, value = name.strip(), value.strip()
+        if name and value and name != "font-family":
+            out.append(f' {name}="{value}"')
+    return "".join(out)
 
 
 def _svg(fig: Figure, key: str, title: str, desc: str) -> SafeString:
@@ -220,11 +236,17 @@ def _svg(fig: Figure, key: str, title: str, desc: str) -> SafeString:
     text = re.sub(r'\bid="([^"]+)"', rf'id="{key}-\1"', text)
     text = re.sub(r"url\(#([^)]+)\)", rf"url(#{key}-\1)", text)
     text = re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{key}-\1"', text)
+    # The site's Content-Security-Policy allows no inline styles: matplotlib's style="..." and
+    # its <style> element become SVG presentation attributes, which CSP does not govern.
+    text = re.sub(r"<defs>\s*<style[^>]*>.*?</style>\s*</defs>\s*", "", text, count=1,
+                  flags=re.S)
+    text = _STYLE.sub(_attributes, text)
     root = _ROOT.search(text).group(0)
     box = re.search(r'viewBox="([^"]+)"', root).group(1)
     new_root = (
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         f'viewBox="{box}" class="chart-svg" role="img" aria-label="{escape(title)}" '
+        f'stroke-linejoin="round" stroke-linecap="butt" font-family="{FONTS}" '
         f'aria-describedby="{key}-desc">'
         f'<title id="{key}-title">{escape(title)}</title><desc id="{key}-desc">{escape(desc)}'
         f"</desc>")
@@ -258,6 +280,15 @@ def _date_axis(ax):
 def _label_end(ax, x, y, text, color, dy=0):
     ax.annotate(text, (x, y), xytext=(6, dy), textcoords="offset points", color=color,
                 va="center", fontsize=10, annotation_clip=False)
+
+
+def _legend(fig, width, ax=None):
+    """One legend under the plot, as wide as the figure allows (a direct label where the
+    series is drawn as well, where there is room)."""
+    handles, labels = (ax or fig.axes[0]).get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", fontsize=10,
+                   ncols=3 if width >= WIDE else 2)
 
 
 def _wrap(text: str, width: int = 40) -> str:
@@ -306,7 +337,7 @@ def distress_chart(series: DistressSeries, *, key: str = "distress",
     _index_axis(ax, n)
     ax.set_xlabel(_("practice (oldest first)"))
     ax.set_ylabel(_("distress (0-%(max)s)") % {"max": series.scale_max})
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=3, fontsize=10)
+    _legend(fig, width)
     first, last = points[0], points[-1]
     summary = ngettext(
         "%(n)s practice. Peak distress went from %(first)s in the first to %(last)s in the "
@@ -377,7 +408,7 @@ def ladder_chart(series: LadderSeries, *, key: str = "ladder", width: float = WI
     ax.set_ylabel(_("rung (1 = first step)"))
     ax.grid(axis="y", visible=False)
     _date_axis(ax)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=3, fontsize=10)
+    _legend(fig, width)
     mastered = [r for r in rungs if r.status == "mastered"]
     summary = ngettext("%(m)s of %(n)s rung mastered.", "%(m)s of %(n)s rungs mastered.",
                        len(rungs)) % {"m": len(mastered), "n": len(rungs)}
@@ -438,11 +469,20 @@ def expectancy_chart(series: ExpectancySeries, *, key: str = "expectancy",
         (line,) = ax.plot(ax_, ay, linestyle="none", marker="v", color=WARN, markersize=6,
                           label=_("after"), zorder=3)
         line.set_gid("series-after")
-    trend = trend_line(ay) if len(ay) >= 2 else None
-    if trend:
-        (line,) = ax.plot([ax_[0], ax_[-1]], list(trend), color=WARN, linestyle="--",
-                          linewidth=1.3, label=_("trend after"))
-        line.set_gid("trend-after")
+    groups = _runs(xs, points)
+    for i, (rung, members) in enumerate(groups):
+        gx = [x for x, p in members if p.after is not None]
+        trend = trend_line([p.after for _x, p in members if p.after is not None])
+        if trend:
+            (line,) = ax.plot([gx[0], gx[-1]], list(trend), color=WARN, linestyle="--",
+                              linewidth=1.3, label=_("trend after") if i == 0 else None)
+            line.set_gid(f"trend-after-{i}")
+        if len(groups) > 1:
+            start = members[0][0]
+            if i:
+                ax.axvline(start - 0.5, color=MUTED, linewidth=0.8)
+            ax.annotate(_("rung %(n)s") % {"n": i + 1}, (start - 0.4, 0), xytext=(0, 3),
+                        textcoords="offset points", fontsize=9, color=MUTED)
     hx = [x for x, p in zip(xs, points, strict=True) if p.happened == "yes"]
     px = [x for x, p in zip(xs, points, strict=True) if p.happened == "partly"]
     if hx:
@@ -458,20 +498,35 @@ def expectancy_chart(series: ExpectancySeries, *, key: str = "expectancy",
     _index_axis(ax, n)
     ax.set_xlabel(_("practice (oldest first)"))
     ax.set_ylabel(_("likelihood (%)"))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=3, fontsize=10)
-    change = expectancy_change([p.after for p in points], [p.happened for p in points])
-    summary = expectancy_summary(change, by)
-    rows = [[_d(p.when), "" if p.before is None else f"{p.before} %",
+    _legend(fig, width)
+    summary = " ".join(
+        expectancy_summary(expectancy_change([p.after for _x, p in members],
+                                             [p.happened for _x, p in members]),
+                           [p.before for _x, p in members if p.before is not None],
+                           rung=rung if len(groups) > 1 else "")
+        for rung, members in groups)
+    rows = [[_d(p.when), p.rung, "" if p.before is None else f"{p.before} %",
              "" if p.after is None else f"{p.after} %", _happened(p.happened)] for p in points]
-    table = _table(title, [_("Date"), _("Likelihood before"), _("Likelihood after"),
-                           _("Did it happen?")], rows)
+    table = _table(title, [_("Date"), _("Rung"), _("Likelihood before"),
+                           _("Likelihood after"), _("Did it happen?")], rows)
     return Chart(key, title, summary, table, _svg(fig, key, title, summary))
 
 
-def expectancy_summary(change, before=()) -> str:
+def _runs(xs, points):
+    """Consecutive practices on the same rung: [(rung, [(x, point), ...]), ...]."""
+    groups: list = []
+    for x, p in zip(xs, points, strict=True):
+        if groups and groups[-1][0] == p.rung:
+            groups[-1][1].append((x, p))
+        else:
+            groups.append((p.rung, [(x, p)]))
+    return groups
+
+
+def expectancy_summary(change, before=(), rung: str = "") -> str:
     """change: clinical.progress.expectancy_change over the likelihoods rated *after* each
     practice (the expectancy as it was updated); before: the likelihoods rated before."""
-    parts = []
+    parts = [_("Rung “%(rung)s”.") % {"rung": rung}] if rung else []
     if change.change is not None:
         parts.append(_("After practising, the feared outcome seemed %(first)s %% likely after "
                        "the first practice and %(latest)s %% after the latest (%(change)+d "
@@ -531,7 +586,7 @@ def values_chart(domains: list[ValuesDomain], *, key: str = "values", width: flo
             ax.set_xlim(days[0] - timedelta(days=3), days[0] + timedelta(days=3))
     for j in range(len(domains), rows_n * columns):
         axes[j // columns][j % columns].set_visible(False)
-    axes[0][0].legend(loc="lower left", fontsize=9)
+    _legend(fig, width, axes[0][0])
     lines = []
     for domain in domains:
         latest = domain.points[-1]
@@ -582,16 +637,16 @@ def goals_chart(goals: list[GoalSeries], *, key: str = "goals", width: float = W
                           linewidth=1.8, label=_("done"))
         line.set_gid(f"series-done-{i}")
         ax.axhline(goal.target, color=OK, linestyle=":", linewidth=1.2)
-        ax.annotate(_("goal %(n)s") % {"n": goal.target}, (0, goal.target),
-                    xycoords=("axes fraction", "data"), xytext=(2, 3),
-                    textcoords="offset points", color=OK, fontsize=9)
+        ax.annotate(_("goal %(n)s") % {"n": goal.target}, (1, goal.target),
+                    xycoords=("axes fraction", "data"), xytext=(-2, 3), ha="right",
+                    textcoords="offset points", color=OK, fontsize=10)
         ax.set_ylim(0, max(goal.target, ys[-1]) * 1.2 + 0.5)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
         ax.set_title(_wrap(goal.label, 34), fontsize=11, loc="left")
         _date_axis(ax)
     for j in range(len(goals), rows_n * columns):
         axes[j // columns][j % columns].set_visible(False)
-    axes[0][0].legend(loc="upper left", fontsize=9, bbox_to_anchor=(0, 0.85))
+    _legend(fig, width, axes[0][0])
     summary = " ".join(
         _("%(goal)s: %(done)s of %(target)s done by %(date)s; %(pace)s by now on a steady "
           "pace.") % {"goal": g.label, "done": g.cumulative[-1][1] if g.cumulative else 0,
@@ -629,7 +684,7 @@ def adherence_chart(weeks: list[AdherenceWeek], *, key: str = "adherence",
     ax.set_xlabel(_("week starting"))
     ax.set_ylabel(_("practices"))
     ax.grid(axis="x", visible=False)
-    ax.legend(loc="upper left", fontsize=10, ncols=2)
+    _legend(fig, width)
     assigned = sum(w.assigned for w in weeks)
     done = sum(w.done for w in weeks)
     summary = ngettext("Over %(n)s week, %(done)s practices done of %(assigned)s assigned.",

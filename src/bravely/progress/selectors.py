@@ -116,9 +116,11 @@ def progress_data(client, period: str = DEFAULT_PERIOD, *, now: datetime | None 
     data = ProgressData(period=period, since=since, today=today, scale_max=client.scale_max,
                         practice_count=len(in_period))
     _ladders_and_distress(data, plans, in_period, rung_changes, day, shown)
+    names = {r.pk: r.behaviour for plan in plans for r in plan.rungs.all()}
     data.expectancy = charts.ExpectancySeries([
         charts.ExpectancyPoint(log["day"], log["likelihood_before"], log["likelihood_after"],
-                               log["feared_outcome_happened"] or "")
+                               log["feared_outcome_happened"] or "",
+                               names.get(log["rung_id"], ""))
         for log in in_period
         if log["likelihood_before"] is not None or log["likelihood_after"] is not None])
     statements = {s.pk: s for s in ValueStatement.objects.filter(client=client)
@@ -141,7 +143,10 @@ def _ladders_and_distress(data, plans, logs, rung_changes, day, shown):
         before, after = change["before"] or {}, change["after"] or {}
         rung_id = change["object_id"]
         if after.get("status") == "mastered" and before.get("status") != "mastered":
-            mastered_on[rung_id] = day(change["changed_at"])
+            if change["action"] == "create":  # added as mastered: only if nothing says when
+                mastered_on.setdefault(rung_id, day(change["changed_at"]))
+            else:
+                mastered_on[rung_id] = day(change["changed_at"])
         old, new = before.get("predicted_distress"), after.get("predicted_distress")
         if (change["action"] == "update" and old is not None and new is not None and old != new
                 and shown(day(change["changed_at"]))):

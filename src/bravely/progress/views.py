@@ -12,6 +12,9 @@ from bravely.portal.selectors import own_client
 from bravely.progress import charts, selectors
 
 
+PORTAL_VALUES = 4
+
+
 def clinician_charts(data: selectors.ProgressData, width: float = charts.WIDE) -> dict:
     """Every chart of the clinician's page (and of a PDF), grouped as the page shows them."""
     many = len(data.distress) > 1
@@ -26,8 +29,10 @@ def clinician_charts(data: selectors.ProgressData, width: float = charts.WIDE) -
         "distress_many": many,
         "expectancy": charts.expectancy_chart(data.expectancy, width=width),
         "adherence": charts.adherence_chart(data.adherence, width=width),
-        "values": charts.values_chart(data.values, width=width),
-        "goals": charts.goals_chart(data.goals, width=width),
+        "values": charts.values_chart(data.values, width=width * charts.FULL / charts.WIDE,
+                                      columns=3),
+        "goals": charts.goals_chart(data.goals, width=width * charts.FULL / charts.WIDE,
+                                    columns=3),
         "measures": [charts.outcome_measure_chart(s, width=width) for s in data.measures],
     }
 
@@ -60,13 +65,17 @@ def encouragement(data: selectors.ProgressData) -> list[str]:
                 "You have climbed %(m)s step of your ladder “%(plan)s” (of %(n)s).",
                 "You have climbed %(m)s steps of your ladder “%(plan)s” (of %(n)s).",
                 mastered) % {"m": mastered, "plan": ladder.plan, "n": len(ladder.rungs)})
-    points = data.expectancy.points
-    before = [p.before for p in points if p.before is not None]
-    after = [p.after for p in points if p.after is not None]
-    if before and after:
-        text = _("Before your first practice you thought what you feared was %(first)s %% "
-                 "likely; after your latest practice, %(latest)s %%.") % {
-            "first": before[0], "latest": after[-1]}
+    by_rung: dict[str, list] = {}
+    for p in data.expectancy.points:
+        by_rung.setdefault(p.rung, []).append(p)
+    for rung, points in by_rung.items():
+        before = [p.before for p in points if p.before is not None]
+        after = [p.after for p in points if p.after is not None]
+        if not (before and after):
+            continue
+        text = _("“%(rung)s”: before your first practice you thought what you feared was "
+                 "%(first)s %% likely; after your latest practice, %(latest)s %%.") % {
+            "rung": rung, "first": before[0], "latest": after[-1]}
         if after[-1] < before[0]:
             text += " " + _("Your practice is teaching you something new.")
         lines.append(text)
@@ -100,6 +109,7 @@ def portal_progress(request):
         "ladders": [charts.ladder_chart(s, key=f"ladder-{i}", width=narrow)
                     for i, s in enumerate(data.ladders) if any(r.practices for r in s.rungs)],
         "expectancy": charts.expectancy_chart(data.expectancy, width=narrow),
-        "values": charts.values_chart(data.values, width=narrow, columns=1),
+        # The values with the most room to grow (the widest gap first); all are on My values.
+        "values": charts.values_chart(data.values[:PORTAL_VALUES], width=narrow, columns=1),
         "goals": charts.goals_chart(data.goals, width=narrow, columns=1),
     })
