@@ -249,6 +249,7 @@ def test_expectancy_is_followed_rung_by_rung():
     group(root, "expectancy-trend-after-0")
     group(root, "expectancy-trend-after-1")
     assert {"rung 1", "rung 2"} <= set(texts(root))
-    assert chart.summary.startswith("Rung “Say hello”. After practising, the feared outcome seemed "
-                                    "50 % likely after the first practice and 20 % after")
-    assert "Rung “Ask a question”. After practising, the feared outcome seemed 65 %" in chart.summary
+    assert chart.summary.startswith("Rung “Say hello”. After practising, the feared outcome "
+                                    "seemed 50 % likely after the first practice and 20 % after")
+    assert ("Rung “Ask a question”. After practising, the feared outcome seemed 65 %"
+            in chart.summary)

@@ -470,7 +470,7 @@ def expectancy_chart(series: ExpectancySeries, *, key: str = "expectancy",
                           label=_("after"), zorder=3)
         line.set_gid("series-after")
     groups = _runs(xs, points)
-    for i, (rung, members) in enumerate(groups):
+    for i, (_rung, members) in enumerate(groups):
         gx = [x for x, p in members if p.after is not None]
         trend = trend_line([p.after for _x, p in members if p.after is not None])
         if trend:

@@ -11,7 +11,6 @@ from bravely.clients.selectors import get_client
 from bravely.portal.selectors import own_client
 from bravely.progress import charts, selectors
 
-
 PORTAL_VALUES = 4
 
 
