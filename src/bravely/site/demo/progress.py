@@ -10,8 +10,8 @@ logs and check-ins have fixed keys, and the rest is only added when it is missin
 - the goals were set at the first values assessment, six weeks ago.
 
 Past homework, the mastering and the re-rating are written as the records they would have left
-(HomeworkAssignment, ChangeRecord), dated in the past; the logs and check-ins go through the
-practice services like any other.
+(HomeworkAssignment with its signed Rationale, ChangeRecord), dated in the past; the logs and
+check-ins go through the practice services like any other.
 """
 
 from datetime import datetime, time, timedelta
@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from bravely.audit.services import Actor
 from bravely.clients.models import Client
-from bravely.planning.models import HomeworkAssignment, Rung
+from bravely.planning.models import HomeworkAssignment, Rationale, Rung
 from bravely.planning.models.history import ChangeRecord
+from bravely.planning.selectors.homework import draft_rationale
 from bravely.planning.selectors.safety import current_safety
 from bravely.practice import services
 from bravely.practice.models import CheckIn
@@ -52,12 +53,16 @@ def _past_assignment(client, rung, safety, days_from, days_to, per_week, actor):
     found = HomeworkAssignment.objects.filter(client=client, rung=rung, starts_on=starts).first()
     if found:
         return found
-    return HomeworkAssignment.objects.create(
+    assignment = HomeworkAssignment.objects.create(
         client=client, plan=rung.plan, rung=rung, frequency_per_week=per_week, starts_on=starts,
         ends_on=today - timedelta(days=days_to), instructions="Practise and rate distress.",
         coping_plan="Slow breathing; step out if needed.", safety=safety,
         agreed_with_client=True, status=HomeworkAssignment.Status.COMPLETED,
         created_by=actor.user, created_at=_at(client, days_from, 10))
+    text = draft_rationale(assignment)
+    Rationale.objects.create(assignment=assignment, text=text, drafted_text=text,
+                             signed_by=actor.user, signed_at=assignment.created_at)
+    return assignment
 
 
 def _logs(actor, client, rung, assignment, rows, prefix):
