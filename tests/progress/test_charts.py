@@ -253,3 +253,13 @@ def test_expectancy_is_followed_rung_by_rung():
                                     "seemed 50 % likely after the first practice and 20 % after")
     assert ("Rung “Ask a question”. After practising, the feared outcome seemed 65 %"
             in chart.summary)
+
+
+def test_the_clients_own_words_are_text_never_markup_or_mathtext():
+    words = "Save $5 a week <script>alert(1)</script> & $\\frac{1}$"
+    goals = [c.GoalSeries(words, 4, D0, D0 + timedelta(days=27), [(D0, 1)], 1)]
+    chart = c.goals_chart(goals)
+    root = parse(chart)  # still well-formed XML
+    assert "<script>" not in str(chart.svg)
+    assert any("$5 a week" in t for t in texts(root))
+    assert not list(root.iter("{http://www.w3.org/2000/svg}script"))

@@ -35,7 +35,8 @@ def test_client_with_no_data_sees_nothing_to_show_yet(alice, client_record):
     html = signed_in(alice).get(f"/clients/{client_record.pk}/progress/").content.decode()
     assert 'role="img"' not in html
     assert html.count("Nothing to show yet.") >= 6
-    assert "once practices on this rung are logged" in html.lower()
+    assert "once practices on a rung are logged" in html.lower()
+    assert "Distress per practice:" not in html  # no rung to name
 
 
 def test_bad_period_is_a_clear_message_not_a_500(alice, planned):

@@ -37,6 +37,7 @@ from bravely.clinical.progress import expectancy_change, trend_line
 matplotlib.rcParams.update({
     "svg.fonttype": "none",  # text stays text: selectable, translatable, read by screen readers
     "svg.hashsalt": "bravely-progress",  # stable ids, so the same data gives the same SVG
+    "text.parse_math": False,  # a client's "$5 a week" is text, not mathtext (nor an error)
     "font.family": "sans-serif",
     "font.size": 11,
     "axes.edgecolor": "#4a5360",
@@ -302,12 +303,13 @@ def distress_chart(series: DistressSeries, *, key: str = "distress",
                    width: float = WIDE) -> Chart:
     """Distress before, at its peak and after each practice on one rung, with the ceiling and
     the predicted distress drawn as reference lines."""
-    title = _("Distress per practice: %(rung)s") % {"rung": series.rung}
+    title = (_("Distress per practice: %(rung)s") % {"rung": series.rung} if series.rung
+             else _("Distress per practice"))
     points = series.points
     if not points:
-        return _empty(key, title, _("Nothing to show yet. Once practices on this rung are "
+        return _empty(key, title, _("Nothing to show yet. Once practices on a rung are "
                                     "logged, their distress before, at the peak and after "
-                                    "will appear here."))
+                                    "will appear here, rung by rung."))
     n = len(points)
     xs = list(range(1, n + 1))
     fig = _figure(width, 3.4)
@@ -360,7 +362,8 @@ def distress_chart(series: DistressSeries, *, key: str = "distress",
 def ladder_chart(series: LadderSeries, *, key: str = "ladder", width: float = WIDE) -> Chart:
     """The ladder over time: practices on each rung, when each was mastered, re-ratings of its
     predicted distress, and the current rung highlighted."""
-    title = _("The ladder over time: %(plan)s") % {"plan": series.plan}
+    title = (_("The ladder over time: %(plan)s") % {"plan": series.plan} if series.plan
+             else _("The ladder over time"))
     events = [d for r in series.rungs for d in (*r.practices,
                                                  *(x.when for x in r.re_ratings),
                                                  *([r.mastered_on] if r.mastered_on else []))]

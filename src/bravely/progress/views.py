@@ -20,11 +20,10 @@ def clinician_charts(data: selectors.ProgressData, width: float = charts.WIDE) -
     return {
         "ladders": [charts.ladder_chart(s, key=f"ladder-{i}", width=width)
                     for i, s in enumerate(data.ladders)]
-        or [charts.ladder_chart(charts.LadderSeries(_("No ladder yet"), [], None))],
+        or [charts.ladder_chart(charts.LadderSeries("", [], None))],
         "distress": [charts.distress_chart(s, key=f"distress-{i}", width=width)
                      for i, s in enumerate(data.distress)]
-        or [charts.distress_chart(charts.DistressSeries(_("any rung"), data.scale_max, None,
-                                                        None))],
+        or [charts.distress_chart(charts.DistressSeries("", data.scale_max, None, None))],
         "distress_many": many,
         "expectancy": charts.expectancy_chart(data.expectancy, width=width),
         "adherence": charts.adherence_chart(data.adherence, width=width),
