@@ -109,10 +109,11 @@ def test_expectancy_chart_before_after_trend_and_what_happened():
     assert len(marks(root, "expectancy-series-partly")) == 1
     group(root, "expectancy-trend-after-0")
     # After: 60 -> 20, -40 points; least-squares slope of 60, 50, 40, 20 is -13.0 a practice.
-    assert "60 % likely after the first practice and 20 % after the latest (-40 points; " \
+    assert "60\u00a0% likely after the first practice and 20\u00a0% after the latest (-40 " \
+           "points; " \
            "-13.0 a practice on the trend)" in chart.summary
     assert "It happened in 1 and partly in 1 of 4 practices" in chart.summary
-    assert chart.table.rows[2] == ["2026-03-04", "", "80 %", "40 %", "partly"]
+    assert chart.table.rows[2] == ["2026-03-04", "", "80\u00a0%", "40\u00a0%", "partly"]
 
 
 def test_ladder_chart_marks_practices_mastery_re_ratings_and_the_current_rung():
@@ -250,8 +251,9 @@ def test_expectancy_is_followed_rung_by_rung():
     group(root, "expectancy-trend-after-1")
     assert {"rung 1", "rung 2"} <= set(texts(root))
     assert chart.summary.startswith("Rung “Say hello”. After practising, the feared outcome "
-                                    "seemed 50 % likely after the first practice and 20 % after")
-    assert ("Rung “Ask a question”. After practising, the feared outcome seemed 65 %"
+                                    "seemed 50\u00a0% likely after the first practice and "
+                                    "20\u00a0% after")
+    assert ("Rung “Ask a question”. After practising, the feared outcome seemed 65\u00a0%"
             in chart.summary)
 
 

@@ -69,7 +69,7 @@ def test_portal_page_is_plain_and_encouraging(portal, planned, actor):
     html = page.content.decode()
     assert "My progress" in html
     assert ("“Say hello to a colleague”: before your first practice you thought what you feared "
-            "was 80 % likely; after your latest practice, 30 %.") in html
+            "was 80\u00a0% likely; after your latest practice, 30\u00a0%.") in html
     assert "What you feared did not happen in 2 of 2 practices." in html
     assert "You have practised 2 times." in html
     assert AuditEvent.objects.filter(object_type="portal_progress").exists()

@@ -508,8 +508,8 @@ def expectancy_chart(series: ExpectancySeries, *, key: str = "expectancy",
                            [p.before for _x, p in members if p.before is not None],
                            rung=rung if len(groups) > 1 else "")
         for rung, members in groups)
-    rows = [[_d(p.when), p.rung, "" if p.before is None else f"{p.before} %",
-             "" if p.after is None else f"{p.after} %", _happened(p.happened)] for p in points]
+    rows = [[_d(p.when), p.rung, "" if p.before is None else f"{p.before}\u00a0%",
+             "" if p.after is None else f"{p.after}\u00a0%", _happened(p.happened)] for p in points]
     table = _table(title, [_("Date"), _("Rung"), _("Likelihood before"),
                            _("Likelihood after"), _("Did it happen?")], rows)
     return Chart(key, title, summary, table, _svg(fig, key, title, summary))
@@ -531,17 +531,18 @@ def expectancy_summary(change, before=(), rung: str = "") -> str:
     practice (the expectancy as it was updated); before: the likelihoods rated before."""
     parts = [_("Rung “%(rung)s”.") % {"rung": rung}] if rung else []
     if change.change is not None:
-        parts.append(_("After practising, the feared outcome seemed %(first)s %% likely after "
-                       "the first practice and %(latest)s %% after the latest (%(change)+d "
+        parts.append(_("After practising, the feared outcome seemed %(first)s\u00a0%% likely after "
+                       "the first practice and %(latest)s\u00a0%% after the latest (%(change)+d "
                        "points; %(slope)+.1f a practice on the trend).") % {
             "first": change.first, "latest": change.latest, "change": change.change,
             "slope": change.slope})
     elif change.first is not None:
-        parts.append(_("After the one practice so far, the feared outcome seemed %(first)s %% "
+        parts.append(_("After the one practice so far, the feared outcome seemed %(first)s\u00a0%% "
                        "likely.") % {"first": change.first})
     if before:
-        parts.append(_("Before practising it was rated %(first)s %% at first and %(latest)s %% "
-                       "at the latest.") % {"first": before[0], "latest": before[-1]})
+        parts.append(_("Before practising it was rated %(first)s\u00a0%% at first and "
+                       "%(latest)s\u00a0%% at the latest.") % {
+            "first": before[0], "latest": before[-1]})
     answered = change.happened + change.partly + change.did_not
     if answered:
         parts.append(_("It happened in %(yes)s and partly in %(partly)s of %(n)s practices "
