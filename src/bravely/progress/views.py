@@ -81,12 +81,14 @@ def encouragement(data: selectors.ProgressData) -> list[str]:
     if answered:
         lines.append(_("What you feared did not happen in %(no)s of %(n)s practices.") % {
             "no": answered.count("no"), "n": len(answered)})
-    for domain in data.values:
-        first, last = domain.points[0], domain.points[-1]
-        if len(domain.points) >= 2 and last.consistency > first.consistency:
-            lines.append(_("You are living “%(domain)s” more fully: from %(a)s to %(b)s out "
-                           "of 10.") % {"domain": domain.name, "a": charts._num(first.consistency),
-                                        "b": charts._num(last.consistency)})
+    grown = [(d.points[-1].consistency - d.points[0].consistency, d) for d in data.values
+             if len(d.points) >= 2 and d.points[-1].consistency > d.points[0].consistency]
+    grown.sort(key=lambda item: (-item[0], item[1].name))
+    for _gain, domain in grown[:3]:  # the three that grew most
+        lines.append(_("You are living “%(domain)s” more fully: from %(a)s to %(b)s out "
+                       "of 10.") % {"domain": domain.name,
+                                    "a": charts._num(domain.points[0].consistency),
+                                    "b": charts._num(domain.points[-1].consistency)})
     total = data.practice_count
     if total:
         lines.append(ngettext("You have practised %(n)s time. Every practice counts.",
