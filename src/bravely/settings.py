@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "bravely.practice",
     "bravely.pacing",
     "bravely.records",
+    "bravely.progress",
     "bravely.ops",
     "bravely.site",
 ]
