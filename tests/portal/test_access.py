@@ -5,9 +5,9 @@ from types import SimpleNamespace
 import pytest
 
 from bravely.accounts.models import User
+from bravely.audit.services import Actor
 from bravely.portal.models import SupportPerson
 from bravely.practice.models import RiskAlert
-from bravely.audit.services import Actor
 from bravely.practice.services import start_practice, submit_check_in, submit_log
 from tests.access import check_page
 from tests.factories import PASSWORD
@@ -78,7 +78,8 @@ def objects(users, planned, actor):
     submit_check_in(actor, planned.client, {"risk": True}, idempotency_key="b")
     run = start_practice(Actor(users["jordan"], "127.0.0.1", via="portal"), planned.client,
                          planned.assignment, likelihood_before=70, distress_now=40, key="run1")
-    return {"run": SimpleNamespace(pk=run.key),"client": planned.client, "assignment": planned.assignment, "log": log,
+    return {"run": SimpleNamespace(pk=run.key), "client": planned.client,
+            "assignment": planned.assignment, "log": log,
             "rung": planned.rungs[0], "alert": RiskAlert.objects.get(),
             "support": SupportPerson.objects.get()}
 

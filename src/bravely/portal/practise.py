@@ -14,7 +14,6 @@ import json
 import uuid
 from datetime import datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
@@ -165,8 +164,6 @@ def practise_stop(request, key):
     draft, assignment = _run(request, client, key)
     if request.method == "POST":
         practice_services.stop_practice(_actor(request), client, draft, assignment)
-        messages.info(request, _("You stopped, and that is OK. Stopping safely is part of the "
-                                 "plan."))
         return redirect("portal_practise_reflect", key=draft.key)
     record(_actor(request), "view", client, object_type="portal_practise_stop")
     return render(request, "portal/practise_stop.html", {

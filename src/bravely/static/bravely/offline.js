@@ -107,6 +107,10 @@
       }
     });
   });
+  // A practice that reached the server no longer needs its ratings kept on the phone.
+  document.querySelectorAll("[data-clear-ratings]").forEach(function (el) {
+    try { window.localStorage.removeItem("bravely-ratings-" + el.dataset.clearRatings); } catch (e) { /* ignore */ }
+  });
   show();
   flush();
 })();
