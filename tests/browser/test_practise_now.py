@@ -145,8 +145,7 @@ def test_the_tab_bar_reaches_every_destination_from_the_keyboard(iphone, transac
     load_demo()
     sign_in(page, JORDAN, DEMO_PASSWORD)
     tabs = page.get_by_role("navigation", name="My Bravely")
-    for name, heading in (("Practise", "Before you start|Practise now|Ask"), ("Ladder", "My ladder"),
-                          ("Journal", "Journal"), ("More", "More"), ("Today", "Hello")):
+    for name in ("Practise", "Ladder", "Journal", "More", "Today"):
         link = tabs.get_by_role("link", name=name)
         link.focus()
         page.keyboard.press("Enter")
