@@ -100,3 +100,22 @@ def test_the_service_worker_is_served_for_the_portal_scope(client):
     assert b"caches.open" in response.content
     manifest = client.get("/static/bravely/manifest.webmanifest")
     assert manifest.status_code == 200
+
+
+def test_a_queued_log_for_a_plan_archived_meanwhile_is_kept_for_the_clinician(portal, planned,
+                                                                              alice):
+    from bravely.planning.models import ExposurePlan
+    from tests.factories import signed_in
+
+    key = _start(portal, planned)
+    ExposurePlan.objects.filter(pk=planned.plan.pk).update(status="archived")
+    response = portal.post(f"/me/practise/run/{key}/reflect/", _reflection(key), headers=QUEUED)
+    assert response.status_code == 200 and response.json()["saved"] is True
+    log = PracticeLog.objects.get()
+    assert log.plan == planned.plan
+    page = signed_in(alice).get(f"/clients/{planned.client.pk}/practice/").content.decode()
+    assert f"/practice/{log.pk}/" in page
+    # but no new run starts on the archived plan
+    response = portal.post(f"/me/practise/{planned.assignment.pk}/",
+                           {"likelihood_before": "50", "distress_now": "40"})
+    assert response.status_code == 200 and "archived" in response.content.decode()

@@ -1,7 +1,7 @@
 """The portal in a second language (Spanish): every template string is marked for translation,
-every string of the portal and the staff pages has a Spanish translation, the compiled catalogue in the package
-matches its source, and a client who chooses Español gets the portal in Spanish (what people wrote
-themselves, such as a rung or a value, stays as they wrote it)."""
+every string of the portal and the staff pages has a Spanish translation, the compiled catalogue
+in the package matches its source, and a client who chooses Español gets the portal in Spanish
+(what people wrote themselves, such as a rung or a value, stays as they wrote it)."""
 
 import json
 import pathlib

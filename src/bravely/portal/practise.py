@@ -209,10 +209,13 @@ def practise_reflect(request, key):
                 ratings=ratings, likelihood_before=draft.data.get("likelihood_before"),
                 stopped_early=bool(data.get("stopped_early") or stopped))
             if data["stopped_early"] and not (data.get("stopped_early_reason") or "").strip():
-                data["stopped_early_reason"] = _("I stopped with the stop button during the practice.")
+                data["stopped_early_reason"] = _(
+                    "I stopped with the stop button during the practice.")
             log, _created = practice_services.submit_log(
                 _actor(request), client, rung, data, idempotency_key=draft.key,
-                assignment=assignment, source="portal")
+                assignment=assignment, source="portal",
+                # the run began through start_practice, which refuses an archived plan
+                started_before_archiving=True)
         except ValidationError as error:
             add_service_errors(form, error)
             risk_told = bool(form.cleaned_data.get("risk_flag"))

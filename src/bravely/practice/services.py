@@ -63,11 +63,15 @@ def _distress(client, data: dict, field: str) -> None:
             "max": client.scale_max}}) from error
 
 
-def validate_log(client, rung: Rung, data: dict) -> None:
-    """Field-level checks shared by the portal, the session form and the API."""
+def validate_log(client, rung: Rung, data: dict, *, started_before_archiving=False) -> None:
+    """Field-level checks shared by the portal, the session form and the API.
+
+    started_before_archiving: a practise-now run that began while its plan was active (and was
+    sent later, e.g. from the offline queue) is kept even if the plan was archived meanwhile,
+    so that nothing the client did is dropped; the care team sees it with the archived plan."""
     if rung.plan.client_id != client.pk:
         raise ValidationError({"rung": _("Choose a rung from this client's ladder.")})
-    if rung.plan.status == ExposurePlan.Status.ARCHIVED:
+    if rung.plan.status == ExposurePlan.Status.ARCHIVED and not started_before_archiving:
         raise ValidationError({"rung": _("This rung's plan is archived; practice cannot be "
                                          "logged against it.")})
     for field in ("distress_before", "distress_peak", "distress_after"):
@@ -134,13 +138,15 @@ ALREADY_SENT = gettext_lazy("This was already sent with different answers. To re
 
 
 def submit_log(actor: Actor, client, rung: Rung, data: dict, *, idempotency_key: str,
-               assignment=None, source: str = "portal") -> tuple[PracticeLog, bool]:
+               assignment=None, source: str = "portal",
+               started_before_archiving: bool = False) -> tuple[PracticeLog, bool]:
     """Store one practice. Returns (log, created); the same key with the same answers returns
     the first log. A risk answer reaches the care team even when the log itself is refused."""
     with risk.reaches_care_team(actor, client, risk.LOG, data.get("risk_flag"),
                                 in_session=source == Source.SESSION):
         return _store_log(actor, client, rung, data, idempotency_key=idempotency_key,
-                          assignment=assignment, source=source)
+                          assignment=assignment, source=source,
+                          started_before_archiving=started_before_archiving)
 
 
 def _same_log(log: PracticeLog, rung, data: dict) -> bool:
@@ -151,7 +157,8 @@ def _same_log(log: PracticeLog, rung, data: dict) -> bool:
 
 
 @transaction.atomic
-def _store_log(actor, client, rung, data, *, idempotency_key, assignment, source):
+def _store_log(actor, client, rung, data, *, idempotency_key, assignment, source,
+               started_before_archiving=False):
     key = (idempotency_key or "").strip()[:64]
     if not key:
         raise ValidationError({"idempotency_key": _("A submission key is required.")})
@@ -167,7 +174,7 @@ def _store_log(actor, client, rung, data, *, idempotency_key, assignment, source
     started = data.get("started_at")
     if started is not None and timezone.is_naive(started):
         data = {**data, "started_at": timezone.make_aware(started)}
-    validate_log(client, rung, data)
+    validate_log(client, rung, data, started_before_archiving=started_before_archiving)
     ratings = validate_ratings(client, data.get("ratings"))
     likelihood_before = rung.feared_likelihood
     if data.get("likelihood_before") is not None:  # asked just before a practise-now run
@@ -243,6 +250,9 @@ def start_practice(actor: Actor, client, assignment, *, likelihood_before, distr
     require_consent(client)
     if assignment.client_id != client.pk:
         raise ValidationError({"assignment": _("Choose one of your own practices.")})
+    if assignment.rung.plan.status == ExposurePlan.Status.ARCHIVED:
+        raise ValidationError({"assignment": _("This rung's plan is archived; practice cannot be "
+                                               "logged against it.")})
     errors = {}
     if likelihood_before is not None and not 0 <= likelihood_before <= 100:
         errors["likelihood_before"] = _("Enter how likely it seems, from 0 to 100 %.")
