@@ -140,5 +140,8 @@ def test_a_staff_page_in_spanish_uses_the_same_catalogue(client, alice, practice
     from tests.factories import signed_in
 
     http = signed_in(alice)
-    page = http.get("/caseload/", headers={"Accept-Language": "es"}).content.decode()
+    response = http.get("/clients/", headers={"Accept-Language": "es"})
+    assert response.status_code == 200
+    page = response.content.decode()
     assert "Saltar al contenido principal" in page and "Necesita atención" in page
+    assert "Nuevo cliente" in page and '<html lang="es">' in page

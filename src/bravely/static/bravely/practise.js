@@ -115,6 +115,8 @@
     draw();
     tick();
     box.value = "";
+    var slider = box.parentNode.querySelector("input.slider");
+    if (slider) { slider.classList.add("untouched"); }
     var body = new FormData(rateForm);
     body.set("value", String(value));
     fetch(run.dataset.rateUrl, { method: "POST", body: body, credentials: "same-origin",
