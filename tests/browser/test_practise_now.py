@@ -160,3 +160,35 @@ def test_the_tab_bar_reaches_every_destination_from_the_keyboard(iphone, transac
     stop = page.get_by_role("link", name="I need to stop")
     box = stop.bounding_box()
     assert box["height"] >= 44
+
+
+PAGES = ("/me/", "/me/practise/", "/me/ladder/", "/me/journal/", "/me/more/", "/me/values/",
+         "/me/values/rate/", "/me/safety/", "/me/sharing/", "/me/check-in/", "/me/stop/")
+
+
+@pytest.mark.parametrize("scheme, locale", [("dark", "es-ES"), ("light", "es-ES"),
+                                            ("dark", "en-GB")])
+def test_every_portal_page_in_both_themes_and_languages(browser, live_server, transactional_db,
+                                                       scheme, locale):
+    load_demo()
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True, color_scheme=scheme,
+                                  locale=locale)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", JORDAN)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url("**/me/**")
+    for path in PAGES:
+        page.goto(path)
+        assert page.evaluate("document.documentElement.lang") == locale[:2]
+        assert_accessible(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        small = page.evaluate("""() => [...document.querySelectorAll(
+            '.button, button, .tabbar a, .stop-link, ul.menu a, input[type=number]')]
+            .filter(e => e.offsetParent !== null)
+            .map(e => [e.textContent.trim() || e.name, e.getBoundingClientRect().height])
+            .filter(([, h]) => h < 44)""")
+        assert small == [], (path, small)
+    context.close()
