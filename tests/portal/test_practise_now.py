@@ -195,3 +195,19 @@ def test_another_client_cannot_reach_a_run_or_a_result(portal, planned, other_cl
         assert other_client_portal.get(url).status_code == 404, url
         assert signed_in(alice).get(url).status_code == 404, url
         assert HttpClient().get(url).status_code == 302, url
+
+
+def test_the_clinician_sets_the_rating_interval_per_assignment(planned, actor):
+    from django.core.exceptions import ValidationError
+
+    from bravely.planning.services.homework import assign_homework
+
+    assert planned.assignment.rating_every_minutes == 3  # the Bravely default
+    today = timezone.localdate()
+    data = {"frequency_per_week": 2, "starts_on": today, "ends_on": today + timedelta(days=7),
+            "instructions": "Ask and stay", "agreed_with_client": True}
+    assignment = assign_homework(actor, planned.rungs[1], {**data, "rating_every_minutes": 5})
+    assert assignment.rating_every_minutes == 5
+    with pytest.raises(ValidationError) as error:
+        assign_homework(actor, planned.rungs[2], {**data, "rating_every_minutes": 99})
+    assert "rating_every_minutes" in error.value.message_dict
