@@ -21,7 +21,7 @@ def test_client_logs_over_the_ceiling_on_a_phone_and_clinician_accepts(phone, br
 
     sign_in(phone, "jordan.reyes@riverside.example", DEMO_PASSWORD)
     expect(phone.get_by_role("heading", name="Hello, Jordan Reyes")).to_be_visible()
-    expect(phone.get_by_role("button", name="I need to stop")).to_be_visible()
+    expect(phone.get_by_role("link", name="I need to stop")).to_be_visible()
     assert_accessible(phone)
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page scrolls sideways on a phone ({width}px)"
@@ -54,10 +54,13 @@ def test_client_logs_over_the_ceiling_on_a_phone_and_clinician_accepts(phone, br
     assert PracticeLog.objects.filter(client=jordan).count() == logs_before + 1
     assert log.distress_peak == ceiling + 5 and log.over_ceiling and log.stopped_early
 
-    # the stop control on any practice screen records the early exit at once
+    # the stop control on any portal screen shows the plan, then one tap says which practice
     phone.goto("/me/ladder/")
-    phone.get_by_role("button", name="I need to stop").click()
+    phone.get_by_role("link", name="I need to stop").click()
     expect(phone.get_by_role("heading", name="It is OK to stop")).to_be_visible()
+    assert StopEvent.objects.filter(client=jordan).count() == 0
+    phone.get_by_role("button", name="No, I just needed to stop").click()
+    expect(phone.get_by_text("Stopping was recorded")).to_be_visible()
     assert StopEvent.objects.filter(client=jordan).count() == 1
 
     pause = Recommendation.objects.get(client=jordan, kind="pause_and_reframe", status="open")
@@ -110,7 +113,7 @@ def test_every_portal_page_is_accessible_and_fits_320_px(browser, live_server, t
                                 author=User.objects.get(email="jordan.reyes@riverside.example"))
     for path in ("/me/", "/me/ladder/", "/me/values/", "/me/values/rate/", "/me/values/new/",
                  "/me/safety/", "/me/sharing/", f"/me/log/{assignment.pk}/", "/me/journal/",
-                 "/me/check-in/", "/me/stop/"):
+                 "/me/check-in/", "/me/stop/", "/me/more/", f"/me/practise/{assignment.pk}/"):
         page.goto(path)
         assert_accessible(page)
         width = page.evaluate("document.documentElement.scrollWidth")

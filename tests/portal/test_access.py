@@ -1,11 +1,14 @@
 """Access to the client portal, support summaries and the care team's practice pages."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from bravely.accounts.models import User
+from bravely.audit.services import Actor
 from bravely.portal.models import SupportPerson
 from bravely.practice.models import RiskAlert
-from bravely.practice.services import submit_check_in, submit_log
+from bravely.practice.services import start_practice, submit_check_in, submit_log
 from tests.access import check_page
 from tests.factories import PASSWORD
 
@@ -34,6 +37,14 @@ ROUTES = [
     ("portal_log_draft", "POST", {}, {**CLIENT_ONLY, "jordan": 400}),
     ("portal_stop", "GET", {}, CLIENT_ONLY),
     ("portal_journal", "GET", {}, CLIENT_ONLY),
+    ("portal_more", "GET", {}, CLIENT_ONLY),
+    ("offline_worker", "GET", {}, {"anon": S, "jordan": S, "alice": S}),  # no client data
+    ("portal_practise_start", "GET", {}, CLIENT_ONLY),  # a run is open: continue or start
+    ("portal_practise_before", "GET", {"assignment_pk": "assignment"}, CLIENT_ONLY),
+    ("portal_practise_run", "GET", {"key": "run"}, CLIENT_ONLY),
+    ("portal_practise_stop", "GET", {"key": "run"}, CLIENT_ONLY),
+    ("portal_practise_reflect", "GET", {"key": "run"}, CLIENT_ONLY),
+    ("portal_practise_result", "GET", {"log_pk": "log"}, CLIENT_ONLY),
     ("portal_check_in", "GET", {}, CLIENT_ONLY),
     ("support_home", "GET", {}, {"anon": R, "sam": R, "jordan": N, "alice": N, "charlie": N}),
     ("support_summary", "GET", {"support_pk": "support"},
@@ -65,7 +76,10 @@ def objects(users, planned, actor):
         "started_at": timezone.now(), "duration_minutes": 15, "distress_before": 30,
         "distress_peak": 50, "distress_after": 20}, idempotency_key="a", source="session")
     submit_check_in(actor, planned.client, {"risk": True}, idempotency_key="b")
-    return {"client": planned.client, "assignment": planned.assignment, "log": log,
+    run = start_practice(Actor(users["jordan"], "127.0.0.1", via="portal"), planned.client,
+                         planned.assignment, likelihood_before=70, distress_now=40, key="run1")
+    return {"run": SimpleNamespace(pk=run.key), "client": planned.client,
+            "assignment": planned.assignment, "log": log,
             "rung": planned.rungs[0], "alert": RiskAlert.objects.get(),
             "support": SupportPerson.objects.get()}
 

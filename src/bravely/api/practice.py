@@ -21,6 +21,13 @@ from bravely.practice.models import PracticeLog
 router = Router()
 
 
+class RatingPoint(Schema):
+    """One "how strong is it now" rating during a practice, minutes from its start."""
+
+    minute: int = Field(ge=0, le=1440)
+    value: int = Field(ge=0)
+
+
 class LogOut(Schema):
     id: int
     client_id: int
@@ -53,6 +60,7 @@ class LogOut(Schema):
     learned: str
     value_reflection: str
     risk_flag: bool
+    ratings: list[RatingPoint]
     created_at: datetime
 
 
@@ -81,6 +89,8 @@ class LogIn(Input):
     learned: str = Field("", max_length=3000)
     value_reflection: str = Field("", max_length=3000)
     risk_flag: bool = False
+    ratings: list[RatingPoint] = Field(default_factory=list, max_length=300,
+                                       description="Ratings along the way, in order of minutes.")
 
 
 class LogPage(Schema):

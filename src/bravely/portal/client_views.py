@@ -2,11 +2,16 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,8 +24,10 @@ from bravely.planning.selectors.safety import current_safety, skill_label
 from bravely.planning.services.config import seed_value_domains
 from bravely.planning.services.safety import acknowledge_safety
 from bravely.planning.services.values import add_statement, create_assessment
+from bravely.portal import dialling
 from bravely.portal import services as portal_services
-from bravely.portal.forms import OwnStatementForm
+from bravely.portal.forms import LanguageForm, OwnStatementForm
+from bravely.portal.middleware import LANGUAGE_SESSION_KEY
 from bravely.portal.selectors import own_client
 from bravely.practice import risk
 from bravely.practice import selectors as practice_selectors
@@ -38,7 +45,14 @@ def safety_context(client):
     return {
         "safety": safety,
         "allowed_skills": [skill_label(s) for s in safety.allowed_skills()] if safety else [],
-        "crisis_resources": crisis_resources_for(client),
+        "crisis_resources": [
+            {"name": r.name, "contact": r.contact, "url": r.url, "notes": r.notes,
+             "dial": dialling.dial(r.contact), "texts": dialling.texts(r.contact)}
+            for r in crisis_resources_for(client)],
+        "contacts": [
+            {"name": c.get("name", ""), "relationship": c.get("relationship", ""),
+             "contact": c.get("contact", ""), "dial": dialling.dial(c.get("contact", ""))}
+            for c in (safety.support_contacts if safety else []) if isinstance(c, dict)],
     }
 
 
@@ -50,6 +64,7 @@ def today(request):
         "client": client,
         "assignments": practice_selectors.current_assignments(client),
         "check_in_due": practice_selectors.check_in_due(client),
+        "runs": practice_selectors.open_runs(request.user, client),
     })
 
 
@@ -147,14 +162,61 @@ def save_draft(request):
 
 @login_required
 def stop(request):
-    """'I need to stop': POST records the early exit at once; GET shows the plan for stopping."""
+    """'I need to stop' from outside a practice: the plan for stopping first (GET), then one
+    tap says which practice it was, or none (POST records the stop)."""
     client = own_client(request.user)
     if request.method == "POST":
-        assignment = client.assignments.filter(pk=request.POST.get("assignment") or 0).first()
+        key = request.POST.get("run", "")
+        run = practice_selectors.practice_run(request.user, client, key) if key else None
+        if run is not None:
+            assignment = client.assignments.filter(pk=run.data.get("assignment")).first()
+            practice_services.stop_practice(_actor(request), client, run, assignment)
+            return redirect("portal_practise_reflect", key=run.key)
+        assignment = None
+        if request.POST.get("assignment"):
+            assignment = get_object_or_404(client.assignments,
+                                           pk=request.POST.get("assignment") or 0)
         practice_services.record_stop(_actor(request), client, assignment)
-        return redirect("portal_stop")
+        messages.info(request, _("Stopping was recorded. You did not fail: your clinician will "
+                                 "use this to adjust the pace with you."))
+        return redirect(f"{reverse('portal_stop')}?recorded=1")
     record(_actor(request), "view", client, object_type="portal_stop")
-    return render(request, "portal/stop.html", {"client": client, **safety_context(client)})
+    return render(request, "portal/stop.html", {
+        "client": client, "recorded": request.GET.get("recorded") == "1",
+        "assignments": practice_selectors.current_assignments(client),
+        "runs": practice_selectors.open_runs(request.user, client), **safety_context(client)})
+
+
+@login_required
+def more(request):
+    """The More tab: everything that is not practice, and the language."""
+    client = own_client(request.user)
+    account = request.user.client_account
+    form = LanguageForm(request.POST or None,
+                        initial={"language": account.language or get_language()})
+    if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["language"]
+        portal_services.set_language(_actor(request), account, language)
+        request.session[LANGUAGE_SESSION_KEY] = language
+        translation.activate(language)
+        messages.success(request, _("Language saved."))
+        response = redirect("portal_more")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language,
+                            max_age=365 * 24 * 3600, samesite="Lax",
+                            secure=settings.SESSION_COOKIE_SECURE)
+        return response
+    record(_actor(request), "view", client, object_type="portal_more")
+    return render(request, "portal/more.html", {"client": client, "form": form})
+
+
+def offline_worker(request):
+    """The service worker, served from /me/ so that it may look after the client's pages."""
+    path = finders.find("bravely/offline-worker.js")
+    with open(path, encoding="utf-8") as handle:
+        response = HttpResponse(handle.read(), content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/me/"
+    return response
 
 
 @login_required

@@ -18,6 +18,9 @@ class ClientAccount(models.Model):
     check_in_every_days = models.PositiveSmallIntegerField(
         _("check in every (days)"), null=True, blank=True,
         help_text=_("Empty: the practice's default (weekly unless the practice changed it)."))
+    language = models.CharField(
+        _("language"), max_length=8, blank=True,
+        help_text=_("The language of the client's pages. Empty: the browser's choice."))
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

@@ -150,3 +150,18 @@ def accept_invitation(raw: str, password: str, ip_address=None) -> User:
     record(Actor(user, ip_address), "update", invitation, client=invitation.client,
            details={"accepted": True})
     return user
+
+
+@transaction.atomic
+def set_language(actor: Actor, account, language: str):
+    """The language of the client's pages, kept on their account (the record's own field)."""
+    from django.conf import settings
+
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    before = account.language
+    account.language = language
+    account.save(update_fields=["language"])
+    record(actor, "update", account, client=account.client,
+           details={"changed": {"language": [before, language]}})
+    return account

@@ -10,7 +10,7 @@ urlpatterns = [
     path("join/<str:token>/", views.join, name="portal_join"),
 ]
 
-from bravely.portal import client_views  # noqa: E402
+from bravely.portal import client_views, practise  # noqa: E402
 
 urlpatterns += [
     path("me/", client_views.today, name="portal_today"),
@@ -24,6 +24,17 @@ urlpatterns += [
     path("me/log/<int:assignment_pk>/", client_views.log_practice, name="portal_log"),
     path("me/log/draft/", client_views.save_draft, name="portal_log_draft"),
     path("me/stop/", client_views.stop, name="portal_stop"),
+    path("me/more/", client_views.more, name="portal_more"),
+    path("me/offline-worker.js", client_views.offline_worker, name="offline_worker"),
+    path("me/practise/", practise.practise_start, name="portal_practise_start"),
+    path("me/practise/<int:assignment_pk>/", practise.practise_before,
+         name="portal_practise_before"),
+    path("me/practise/run/<str:key>/", practise.practise_run, name="portal_practise_run"),
+    path("me/practise/run/<str:key>/stop/", practise.practise_stop, name="portal_practise_stop"),
+    path("me/practise/run/<str:key>/reflect/", practise.practise_reflect,
+         name="portal_practise_reflect"),
+    path("me/practise/done/<int:log_pk>/", practise.practise_result,
+         name="portal_practise_result"),
     path("me/journal/", client_views.journal, name="portal_journal"),
     path("me/check-in/", client_views.check_in, name="portal_check_in"),
     path("support/", views.support_home, name="support_home"),

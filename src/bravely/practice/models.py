@@ -73,6 +73,9 @@ class PracticeLog(WriteOnce):
     value_reflection = models.TextField(_("how this served what matters to you"),
                                         max_length=3000, blank=True)
     risk_flag = models.BooleanField(_("thoughts of harming yourself"), default=False)
+    # Practise-now: how strong the fear was along the way, [{"minute": 0, "value": 40}, ...]
+    # in order of minutes, on the log's scale (validated in services.validate_ratings).
+    ratings = models.JSONField(_("ratings along the way"), default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -98,6 +101,10 @@ class StopEvent(models.Model):
     assignment = models.ForeignKey(HomeworkAssignment, null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=16, default="button")
+    # Pressed inside a practise-now run: that run's submission key, and its log once it is sent.
+    practice_key = models.CharField(max_length=64, blank=True)
+    log = models.ForeignKey(PracticeLog, null=True, blank=True, on_delete=models.PROTECT,
+                            related_name="stops")
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

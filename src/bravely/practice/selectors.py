@@ -49,9 +49,25 @@ def check_in_due(client, now=None):
 
 def latest_draft(user, assignment_id):
     for draft in PracticeDraft.objects.filter(user=user).order_by("-updated_at")[:20]:
-        if str(draft.data.get("assignment")) == str(assignment_id):
+        if (str(draft.data.get("assignment")) == str(assignment_id)
+                and draft.data.get("mode") != "practise"):
             return draft
     return None
+
+
+def practice_run(user, client, key):
+    """A practise-now run of this signed-in person (404 in the view when None)."""
+    return PracticeDraft.objects.filter(user=user, client=client, key=str(key)[:64],
+                                        data__mode="practise").first()
+
+
+def open_runs(user, client, assignment_id=None):
+    """Runs started and not yet turned into a log, newest first (two tabs, a closed phone)."""
+    runs = [d for d in PracticeDraft.objects.filter(user=user, client=client,
+                                                    data__mode="practise")
+            .order_by("-updated_at")[:10]
+            if assignment_id is None or d.data.get("assignment") == assignment_id]
+    return runs
 
 
 def open_alerts(client):

@@ -38,6 +38,7 @@ LOG_FIELDS = (
     "body_sensations", "emotions", "catastrophic_prediction", "balanced_appraisal", "learned",
     "value_reflection", "risk_flag",
 )
+MAX_RATINGS = 300  # one every 5 minutes for a whole day, more than any practice needs
 
 
 def require_consent(client) -> None:
@@ -62,11 +63,15 @@ def _distress(client, data: dict, field: str) -> None:
             "max": client.scale_max}}) from error
 
 
-def validate_log(client, rung: Rung, data: dict) -> None:
-    """Field-level checks shared by the portal, the session form and the API."""
+def validate_log(client, rung: Rung, data: dict, *, started_before_archiving=False) -> None:
+    """Field-level checks shared by the portal, the session form and the API.
+
+    started_before_archiving: a practise-now run that began while its plan was active (and was
+    sent later, e.g. from the offline queue) is kept even if the plan was archived meanwhile,
+    so that nothing the client did is dropped; the care team sees it with the archived plan."""
     if rung.plan.client_id != client.pk:
         raise ValidationError({"rung": _("Choose a rung from this client's ladder.")})
-    if rung.plan.status == ExposurePlan.Status.ARCHIVED:
+    if rung.plan.status == ExposurePlan.Status.ARCHIVED and not started_before_archiving:
         raise ValidationError({"rung": _("This rung's plan is archived; practice cannot be "
                                          "logged against it.")})
     for field in ("distress_before", "distress_peak", "distress_after"):
@@ -95,6 +100,29 @@ def validate_log(client, rung: Rung, data: dict) -> None:
         raise ValidationError({"stopped_early_reason": _("Say briefly why you stopped.")})
 
 
+def validate_ratings(client, ratings) -> list[dict]:
+    """Ratings along the way: [{"minute": int, "value": int}], minutes from 0 to 1440 in order,
+    each value on the client's scale. Returns them cleaned; a bad list names the field."""
+    if ratings in (None, ""):
+        return []
+    message = _("The ratings along the way could not be read: each needs a minute from 0 to "
+                "1440, in order, and a strength from 0 to %(max)s.") % {"max": client.scale_max}
+    if not isinstance(ratings, list) or len(ratings) > MAX_RATINGS:
+        raise ValidationError({"ratings": message})
+    clean, last = [], -1
+    for item in ratings:
+        if not isinstance(item, dict):
+            raise ValidationError({"ratings": message})
+        minute, value = item.get("minute"), item.get("value")
+        if (not isinstance(minute, int) or isinstance(minute, bool) or not 0 <= minute <= 1440
+                or minute < last or not isinstance(value, int) or isinstance(value, bool)
+                or not 0 <= value <= client.scale_max):
+            raise ValidationError({"ratings": message})
+        clean.append({"minute": minute, "value": value})
+        last = minute
+    return clean
+
+
 def _refresh_pacing(client) -> None:
     """Bring the client's recommendations up to date with what was just stored, in a savepoint
     of the caller's transaction (so a log immediately has its recommendations). If that fails
@@ -110,13 +138,15 @@ ALREADY_SENT = gettext_lazy("This was already sent with different answers. To re
 
 
 def submit_log(actor: Actor, client, rung: Rung, data: dict, *, idempotency_key: str,
-               assignment=None, source: str = "portal") -> tuple[PracticeLog, bool]:
+               assignment=None, source: str = "portal",
+               started_before_archiving: bool = False) -> tuple[PracticeLog, bool]:
     """Store one practice. Returns (log, created); the same key with the same answers returns
     the first log. A risk answer reaches the care team even when the log itself is refused."""
     with risk.reaches_care_team(actor, client, risk.LOG, data.get("risk_flag"),
                                 in_session=source == Source.SESSION):
         return _store_log(actor, client, rung, data, idempotency_key=idempotency_key,
-                          assignment=assignment, source=source)
+                          assignment=assignment, source=source,
+                          started_before_archiving=started_before_archiving)
 
 
 def _same_log(log: PracticeLog, rung, data: dict) -> bool:
@@ -127,7 +157,8 @@ def _same_log(log: PracticeLog, rung, data: dict) -> bool:
 
 
 @transaction.atomic
-def _store_log(actor, client, rung, data, *, idempotency_key, assignment, source):
+def _store_log(actor, client, rung, data, *, idempotency_key, assignment, source,
+               started_before_archiving=False):
     key = (idempotency_key or "").strip()[:64]
     if not key:
         raise ValidationError({"idempotency_key": _("A submission key is required.")})
@@ -143,7 +174,15 @@ def _store_log(actor, client, rung, data, *, idempotency_key, assignment, source
     started = data.get("started_at")
     if started is not None and timezone.is_naive(started):
         data = {**data, "started_at": timezone.make_aware(started)}
-    validate_log(client, rung, data)
+    validate_log(client, rung, data, started_before_archiving=started_before_archiving)
+    ratings = validate_ratings(client, data.get("ratings"))
+    likelihood_before = rung.feared_likelihood
+    if data.get("likelihood_before") is not None:  # asked just before a practise-now run
+        likelihood_before = data["likelihood_before"]
+        if (not isinstance(likelihood_before, int) or isinstance(likelihood_before, bool)
+                or not 0 <= likelihood_before <= 100):
+            raise ValidationError({"likelihood_before": _(
+                "Enter how likely it seemed, from 0 to 100 %.")})
     if assignment is not None and (assignment.client_id != client.pk
                                    or assignment.rung_id != rung.pk):
         raise ValidationError({"assignment": _("This assignment is for another rung.")})
@@ -155,11 +194,11 @@ def _store_log(actor, client, rung, data, *, idempotency_key, assignment, source
         client=client, plan=rung.plan, rung=rung, assignment=assignment, entered_by=actor.user,
         source=source, idempotency_key=key, scale=client.distress_scale,
         ceiling=min(ceilings) if ceilings else None, feared_outcome=rung.feared_outcome,
-        likelihood_before=rung.feared_likelihood,
+        likelihood_before=likelihood_before, ratings=ratings,
         **{f: data[f] for f in LOG_FIELDS if f in data and data[f] is not None},
     )
     log.safety_behaviours_used = [str(b)[:200] for b in behaviours][:30]
-    log.full_clean(exclude=["safety_behaviours_used", "coping_used"])
+    log.full_clean(exclude=["safety_behaviours_used", "coping_used", "ratings"])
     try:
         with transaction.atomic():
             log.save()
@@ -167,7 +206,8 @@ def _store_log(actor, client, rung, data, *, idempotency_key, assignment, source
         return PracticeLog.objects.get(client=client, idempotency_key=key), False
     record(actor, "create", log, client=client,
            details={"rung": rung.pk, "peak": log.distress_peak, "over_ceiling": log.over_ceiling,
-                    "stopped_early": log.stopped_early})
+                    "stopped_early": log.stopped_early, "ratings": len(ratings)})
+    StopEvent.objects.filter(client=client, practice_key=key, log=None).update(log=log)
     if log.risk_flag:
         risk.raise_alert(actor, client, log=log)
     PracticeDraft.objects.filter(user=actor.user, key=key).delete()
@@ -178,11 +218,100 @@ def _store_log(actor, client, rung, data, *, idempotency_key, assignment, source
 
 
 @transaction.atomic
-def record_stop(actor: Actor, client, assignment=None, reason: str = "button") -> StopEvent:
-    event = StopEvent.objects.create(client=client, user=actor.user, assignment=assignment,
-                                     reason=reason[:16])
-    record(actor, "create", event, client=client, details={"reason": event.reason})
+def record_stop(actor: Actor, client, assignment=None, reason: str = "button",
+                practice_key: str = "") -> StopEvent:
+    """The client stopped. Inside a practise-now run the stop belongs to that run (its key), and
+    pressing it again (a double tap, a retry from the offline queue) returns the first stop."""
+    practice_key = (practice_key or "").strip()[:64]
+    if assignment is not None and assignment.client_id != client.pk:
+        raise ValidationError({"assignment": _("Choose one of your own practices.")})
+    if practice_key:
+        existing = StopEvent.objects.filter(client=client, practice_key=practice_key).first()
+        if existing is not None:
+            return existing
+    event = StopEvent.objects.create(
+        client=client, user=actor.user, assignment=assignment, reason=reason[:16],
+        practice_key=practice_key,
+        log=PracticeLog.objects.filter(client=client, idempotency_key=practice_key).first()
+        if practice_key else None)
+    record(actor, "create", event, client=client,
+           details={"reason": event.reason, "in_practice": bool(practice_key)})
     return event
+
+
+PRACTISE = "practise"  # PracticeDraft.data["mode"] of a practise-now run
+
+
+@transaction.atomic
+def start_practice(actor: Actor, client, assignment, *, likelihood_before, distress_now,
+                   key: str) -> PracticeDraft:
+    """Begin a practise-now run: the prediction and the first rating, kept as a draft (so a lost
+    connection or a closed tab loses nothing) until the reflection turns it into a log."""
+    require_consent(client)
+    if assignment.client_id != client.pk:
+        raise ValidationError({"assignment": _("Choose one of your own practices.")})
+    if assignment.rung.plan.status == ExposurePlan.Status.ARCHIVED:
+        raise ValidationError({"assignment": _("This rung's plan is archived; practice cannot be "
+                                               "logged against it.")})
+    errors = {}
+    if likelihood_before is not None and not 0 <= likelihood_before <= 100:
+        errors["likelihood_before"] = _("Enter how likely it seems, from 0 to 100 %.")
+    if distress_now is None or not 0 <= distress_now <= client.scale_max:
+        errors["distress_now"] = _("Use a whole number from 0 to %(max)s.") % {
+            "max": client.scale_max}
+    if errors:
+        raise ValidationError(errors)
+    key = (key or "").strip()[:64]
+    if not key:
+        raise ValidationError({"idempotency_key": _("A submission key is required.")})
+    draft, created = PracticeDraft.objects.get_or_create(
+        user=actor.user, key=key, defaults={"client": client, "data": {
+            "mode": PRACTISE, "assignment": assignment.pk,
+            "started_at": timezone.now().isoformat(), "likelihood_before": likelihood_before,
+            "ratings": [{"minute": 0, "value": distress_now}], "stopped": False}})
+    if created:
+        record(actor, "create", draft, client=client,
+               details={"practise_now": True, "assignment": assignment.pk})
+    return draft
+
+
+def practice_minutes(draft: PracticeDraft, now=None) -> int:
+    from datetime import datetime
+
+    started = datetime.fromisoformat(draft.data["started_at"])
+    return max(0, int(((now or timezone.now()) - started).total_seconds() // 60))
+
+
+@transaction.atomic
+def add_rating(actor: Actor, client, draft: PracticeDraft, value) -> PracticeDraft:
+    """One 'how strong is it now' rating, at the minute the run has reached (at most a day)."""
+    if not isinstance(value, int) or not 0 <= value <= client.scale_max:
+        raise ValidationError({"value": _("Use a whole number from 0 to %(max)s.") % {
+            "max": client.scale_max}})
+    draft = PracticeDraft.objects.select_for_update().get(pk=draft.pk)
+    ratings = list(draft.data.get("ratings") or [])
+    if len(ratings) >= MAX_RATINGS:
+        raise ValidationError({"value": _("This practice already has as many ratings as it "
+                                          "can hold. Finish it and reflect.")})
+    minute = min(1440, practice_minutes(draft))
+    if ratings:
+        minute = max(minute, ratings[-1]["minute"])
+    ratings.append({"minute": minute, "value": value})
+    draft.data = {**draft.data, "ratings": ratings}
+    draft.save(update_fields=["data", "updated_at"])
+    record(actor, "update", draft, client=client, details={"rating": value, "minute": minute})
+    return draft
+
+
+@transaction.atomic
+def stop_practice(actor: Actor, client, draft: PracticeDraft, assignment) -> StopEvent:
+    """'I need to stop' inside a run: the stop is recorded against this practice at once."""
+    draft = PracticeDraft.objects.select_for_update().get(pk=draft.pk)
+    if not draft.data.get("stopped"):
+        draft.data = {**draft.data, "stopped": True,
+                      "stopped_minute": min(1440, practice_minutes(draft))}
+        draft.save(update_fields=["data", "updated_at"])
+    return record_stop(actor, client, assignment, reason="in_practice", practice_key=draft.key)
 
 
 @transaction.atomic

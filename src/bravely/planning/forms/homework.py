@@ -9,6 +9,11 @@ from bravely.planning.forms._common import DATE
 class AssignmentForm(forms.Form):
     frequency_per_week = forms.IntegerField(label=_("Practices per week"), min_value=1,
                                             max_value=21)
+    rating_every_minutes = forms.IntegerField(
+        label=_("Ask for a rating every (minutes)"), min_value=1, max_value=30, initial=3,
+        required=False,
+        help_text=_("During practise-now the client rates how strong the fear is at this "
+                    "interval. Bravely default: 3 minutes."))
     starts_on = forms.DateField(label=_("From"), widget=DATE)
     ends_on = forms.DateField(label=_("Until"), widget=DATE)
     contexts_to_vary = forms.CharField(

@@ -29,6 +29,14 @@ class HomeworkAssignment(models.Model):
         _("practices per week"), validators=[MinValueValidator(1), MaxValueValidator(21)])
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
+    # Bravely default: a rating every 3 minutes. PE Coach and the in-vivo protocols ask for SUDS
+    # "every few minutes" (Foa, Hembree & Rothbaum 2007 use about every 5); 3 is the middle of
+    # the 2-5 minute range clinicians use, and each clinician sets it per assignment.
+    rating_every_minutes = models.PositiveSmallIntegerField(
+        _("ask for a rating every (minutes)"), default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("During practise-now the client is asked how strong the fear is at this "
+                    "interval. Bravely default: 3 minutes."))
     contexts_to_vary = models.TextField(_("contexts to vary"), max_length=2000, blank=True)
     instructions = models.TextField(_("instructions"), max_length=4000)
     coping_plan = models.TextField(_("coping and exit plan that applies"), max_length=4000)

@@ -70,6 +70,7 @@ def assign_homework(actor: Actor, rung: Rung, data: dict) -> HomeworkAssignment:
     assignment = HomeworkAssignment(
         client=client, plan=plan, rung=rung, safety=safety, pace=current_pace(plan),
         created_by=actor.user, **{f: data.get(f) for f in ASSIGNMENT_FIELDS},
+        rating_every_minutes=data.get("rating_every_minutes") or 3,
         override_reason=override_reason if gates else "",
         overridden=[{"code": code, "field": field, "message": message}
                     for code, field, message in gates],

@@ -11,6 +11,9 @@ class AssignmentIn(Input):
     rung_id: int
     frequency_per_week: int | None = Field(None, ge=1, le=21, description="Defaults to the "
                                            "chosen pace's practices per week.")
+    rating_every_minutes: int | None = Field(
+        None, ge=1, le=30, description="Practise-now asks for a rating at this interval. "
+        "Bravely default: 3 minutes.")
     starts_on: date
     ends_on: date
     contexts_to_vary: str = Field("", max_length=2000)
@@ -45,6 +48,7 @@ class AssignmentOut(Schema):
     plan_id: int
     rung_id: int
     frequency_per_week: int
+    rating_every_minutes: int
     starts_on: date
     ends_on: date
     contexts_to_vary: str

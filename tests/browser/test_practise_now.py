@@ -1,0 +1,194 @@
+"""Issue 12 on a 390x844 phone: the demo client practises now with the timer and ratings along the
+way, stops inside the practice, reflects and sees their prediction against what happened; the
+same run with the connection cut in the middle ends with exactly one log; the tab bar works
+from the keyboard. axe-core finds nothing serious on any of these screens."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from bravely.clients.models import Client
+from bravely.practice.models import PracticeDraft, PracticeLog, StopEvent
+from bravely.site.demo import DEMO_PASSWORD, load_demo
+from tests.browser_support import assert_accessible, sign_in
+
+JORDAN = "jordan.reyes@riverside.example"
+
+
+@pytest.fixture
+def iphone(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield context, page
+    context.close()
+
+
+def _back_in_time(minutes):
+    """Move the open run's start back, as if the client had been practising for a while."""
+    draft = PracticeDraft.objects.filter(data__mode="practise").get()
+    draft.data = {**draft.data, "started_at": (timezone.now() - timedelta(minutes=minutes))
+                  .isoformat()}
+    draft.save()
+
+
+def _start(page):
+    page.get_by_role("link", name="Practise now").first.click()
+    expect(page.get_by_text("This serves:")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("How likely is it that this will happen").fill("70")
+    page.get_by_label("How strong is the fear right now?").fill("45")
+    page.get_by_role("button", name="Start the practice").click()
+    expect(page.get_by_text("Step 2 of 3: during")).to_be_visible()
+
+
+def _rate(page, value):
+    page.get_by_label("How strong is the fear right now?").fill(str(value))
+    page.get_by_role("button", name="Save this rating").click()
+
+
+def test_practise_now_with_the_timer_a_stop_and_the_reflection(iphone, transactional_db):
+    _context, page = iphone
+    load_demo()
+    jordan = Client.objects.get(display_name="Jordan Reyes")
+    jordan.assignments.filter(status="active").update(rating_every_minutes=1)
+    logs_before = PracticeLog.objects.filter(client=jordan).count()
+    sign_in(page, JORDAN, DEMO_PASSWORD)
+    _start(page)
+    # the run started two minutes ago: a rating is due, and the timer is running
+    _back_in_time(2)
+    page.reload()
+    expect(page.get_by_text("Time for a rating")).to_be_visible()
+    first = page.locator("[data-timer]").text_content()
+    page.wait_for_timeout(1100)
+    assert page.locator("[data-timer]").text_content() != first
+    assert_accessible(page)
+    for value in (65, 75, 60):
+        _rate(page, value)
+        expect(page.locator(".curve-svg circle")).to_have_count(
+            [65, 75, 60].index(value) + 2)
+    expect(page.get_by_text("Next rating in")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    draft = PracticeDraft.objects.filter(data__mode="practise").get()
+    assert [r["value"] for r in draft.data["ratings"]] == [45, 65, 75, 60]
+
+    page.get_by_role("link", name="I need to stop").click()
+    expect(page.get_by_role("heading", name="Coping steps you can use now")).to_be_visible()
+    expect(page.locator("a[href^='tel:']").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, stop this practice").click()
+    expect(page.get_by_role("heading", name="How did it go?")).to_be_visible()
+    assert StopEvent.objects.filter(client=jordan, practice_key=draft.key).count() == 1
+    page.get_by_label("Why did you stop?").fill("My heart was racing.")
+    page.get_by_label("No", exact=True).check()
+    page.get_by_label("How likely does it seem now").fill("30")
+    page.get_by_label("What did you learn?").fill("I can stay with it and nothing bad happens.")
+    page.get_by_text("Add more").click()
+    expect(page.get_by_label("Emotions, in your own words")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save this practice").click()
+
+    expect(page.get_by_role("heading", name="You did it")).to_be_visible()
+    expect(page.get_by_text("You thought it 70 % likely that")).to_be_visible()
+    expect(page.get_by_text("It didn't happen.")).to_be_visible()
+    expect(page.get_by_text("down from 70 %")).to_be_visible()
+    expect(page.locator(".curve-svg polyline")).to_be_visible()
+    assert_accessible(page)
+    log = PracticeLog.objects.filter(client=jordan).order_by("-id").first()
+    assert PracticeLog.objects.filter(client=jordan).count() == logs_before + 1
+    assert [r["value"] for r in log.ratings] == [45, 65, 75, 60]
+    assert log.stopped_early and log.likelihood_before == 70 and log.distress_peak == 75
+    assert StopEvent.objects.get(practice_key=draft.key).log == log
+
+
+def test_the_connection_cut_in_the_middle_ends_with_one_log(iphone, transactional_db):
+    context, page = iphone
+    load_demo()
+    jordan = Client.objects.get(display_name="Jordan Reyes")
+    logs_before = PracticeLog.objects.filter(client=jordan).count()
+    sign_in(page, JORDAN, DEMO_PASSWORD)
+    _start(page)
+    _rate(page, 60)
+    expect(page.locator(".curve-svg circle")).to_have_count(2)
+    context.set_offline(True)
+    _rate(page, 70)  # kept on the phone
+    expect(page.get_by_text("Rating kept on this phone")).to_be_visible()
+    expect(page.locator(".curve-svg circle")).to_have_count(3)
+    context.set_offline(False)
+    page.get_by_role("link", name="I have finished: reflect").click()
+    expect(page.get_by_role("heading", name="How did it go?")).to_be_visible()
+    context.set_offline(True)
+    page.get_by_label("What did you learn?").fill("Written in the lift")
+    page.get_by_role("button", name="Save this practice").click()
+    expect(page.get_by_text("1 practice is saved on this phone and waiting to be sent.")
+           ).to_be_visible()
+    assert PracticeLog.objects.filter(client=jordan).count() == logs_before
+    context.set_offline(False)
+    expect(page.get_by_text("Sent. Your care team can see it now.")).to_be_visible()
+    # the queue is empty and a resend of the same key adds nothing
+    page.evaluate("""() => fetch(document.querySelector('form[data-offline-form]').action, {
+        method: 'POST', credentials: 'same-origin', headers: {'X-Bravely-Queued': '1'},
+        body: new FormData(document.querySelector('form[data-offline-form]'))})""")
+    assert page.evaluate("localStorage.getItem('bravely-outbox')") == "[]"
+    logs = PracticeLog.objects.filter(client=jordan)
+    assert logs.count() == logs_before + 1
+    log = logs.order_by("-id").first()
+    assert [r["value"] for r in log.ratings] == [45, 60, 70]  # the offline rating is kept
+    assert log.learned == "Written in the lift"
+
+
+def test_the_tab_bar_reaches_every_destination_from_the_keyboard(iphone, transactional_db):
+    _context, page = iphone
+    load_demo()
+    sign_in(page, JORDAN, DEMO_PASSWORD)
+    tabs = page.get_by_role("navigation", name="My Bravely")
+    for name in ("Practise", "Ladder", "Journal", "More", "Today"):
+        link = tabs.get_by_role("link", name=name)
+        link.focus()
+        page.keyboard.press("Enter")
+        expect(tabs.get_by_role("link", name=name)).to_have_attribute("aria-current", "page")
+        box = tabs.get_by_role("link", name=name).bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, (name, box)
+        assert_accessible(page)
+    # Tab order: from the last tab, the next Tab leaves the bar; Shift+Tab walks back along it
+    tabs.get_by_role("link", name="More").focus()
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Journal"
+    stop = page.get_by_role("link", name="I need to stop")
+    box = stop.bounding_box()
+    assert box["height"] >= 44
+
+
+PAGES = ("/me/", "/me/practise/", "/me/ladder/", "/me/journal/", "/me/more/", "/me/values/",
+         "/me/values/rate/", "/me/safety/", "/me/sharing/", "/me/check-in/", "/me/stop/")
+
+
+@pytest.mark.parametrize("scheme, locale", [("dark", "es-ES"), ("light", "es-ES"),
+                                            ("dark", "en-GB")])
+def test_every_portal_page_in_both_themes_and_languages(browser, live_server, transactional_db,
+                                                       scheme, locale):
+    load_demo()
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True, color_scheme=scheme,
+                                  locale=locale)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", JORDAN)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url("**/me/**")
+    for path in PAGES:
+        page.goto(path)
+        assert page.evaluate("document.documentElement.lang") == locale[:2]
+        assert_accessible(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        small = page.evaluate("""() => [...document.querySelectorAll(
+            '.button, button, .tabbar a, .stop-link, ul.menu a, input[type=number]')]
+            .filter(e => e.offsetParent !== null)
+            .map(e => [e.textContent.trim() || e.name, e.getBoundingClientRect().height])
+            .filter(([, h]) => h < 44)""")
+        assert small == [], (path, small)
+    context.close()
