@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "bravely.planning",
     "bravely.portal",
     "bravely.practice",
+    "bravely.measures",
     "bravely.pacing",
     "bravely.ops",
     "bravely.site",

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 RC_CRITICAL = 1.96
+SCORING_VERSION = "bravely-measures 1"  # bump when a scoring rule here changes
 
 # Change labels (stable codes; the Django side translates them for people).
 BASELINE = "baseline"
