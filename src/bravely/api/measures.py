@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from bravely.accounts.selectors import get_admin_membership, membership_of
 from bravely.api.schemas import Id, Input
@@ -114,7 +114,7 @@ def import_instrument(request, payload: ImportIn):
             raise ValidationError({"instrument_id": _("No such instrument.")}) from None
         services.import_wording(_actor(request), practice, instrument, payload.questionnaire,
                                 licence_note=payload.licence_note)
-    return 201, _instrument_out(instrument, selectors.wording_for(practice, instrument))
+    return Status(201, _instrument_out(instrument, selectors.wording_for(practice, instrument)))
 
 
 class AdministrationOut(Schema):
@@ -177,7 +177,7 @@ def schedule(request, client_id: int, payload: ScheduleIn):
                                      starts_on=payload.starts_on,
                                      every_weeks=payload.every_weeks,
                                      review_after_weeks=payload.review_after_weeks)
-    return 201, _administration_out(made.administrations.get())
+    return Status(201, _administration_out(made.administrations.get()))
 
 
 class ResponsesIn(Input):
