@@ -322,10 +322,10 @@ def _next_due(administration):
     if Administration.objects.filter(schedule=schedule,
                                      status__in=[Status.DUE, Status.IN_PROGRESS]).exists():
         return
-    due = administration.due_on + timedelta(weeks=schedule.every_weeks)
-    today = timezone.localdate()
-    while due < today - timedelta(weeks=schedule.every_weeks):  # long gap: no backlog
-        due += timedelta(weeks=schedule.every_weeks)
+    every = timedelta(weeks=schedule.every_weeks)
+    due = administration.due_on + every
+    while due < administration.completed_on - every:  # completed late: no backlog
+        due += every
     Administration.objects.create(client=administration.client, instrument=schedule.instrument,
                                   schedule=schedule, due_on=due)
 
