@@ -82,9 +82,13 @@ class EntryForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("completed_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         for item in items:
+            label = (_("%(number)s. %(text)s") % {"number": item["number"], "text": item["text"]}
+                     if item["has_wording"] else item["text"])
             self.fields[item["id"]] = forms.TypedChoiceField(
-                label=item["text"], coerce=int, widget=forms.RadioSelect(attrs={"class": "inline"}),
-                choices=[(str(score), label) for score, label in item["options"]])
+                label=label, coerce=int, widget=forms.RadioSelect,
+                choices=[(str(score), str(score) if text == str(score) else
+                          _("%(score)s: %(text)s") % {"score": score, "text": text})
+                         for score, text in item["options"]])
 
     def answers(self, items):
         return {item["id"]: self.cleaned_data[item["id"]] for item in items}
