@@ -254,10 +254,9 @@ def score_measure(actor, client, instrument, values, *, completed_on=None):
     """A measure entered from the paper form and submitted (values in item order)."""
     from bravely.measures import services
 
-    administration = services.administration_for_entry(actor, client, instrument)
     answers = dict(zip(instrument.rules.item_ids, values, strict=True))
-    return services.save_answers(actor, administration, answers, source="session", submit=True,
-                                 completed_on=completed_on)
+    return services.enter_from_paper(actor, client, instrument, answers,
+                                     completed_on=completed_on)
 
 
 def fictional_wording(instrument, *, prefix="Demo question") -> dict:

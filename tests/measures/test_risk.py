@@ -78,3 +78,28 @@ def test_the_alert_is_shown_on_the_client_record(actor, client_record, phq9, ali
     score_measure(actor, client_record, phq9, [0] * 8 + [1])
     page = signed_in(alice).get(f"/clients/{client_record.pk}/").content.decode()
     assert "Outcome measure on" in page
+
+
+def test_a_paper_form_for_an_archived_client_with_a_risk_answer_still_alerts(
+        actor, client_record, phq9, alice):
+    from bravely.clients import services as client_services
+    from tests.factories import signed_in
+
+    client_services.archive_client(actor, client_record, "Moved away.")
+    response = signed_in(alice).post(
+        f"/clients/{client_record.pk}/measures/enter/{phq9.pk}/",
+        {"completed_on": timezone.localdate().isoformat(),
+         **dict.fromkeys(phq9.rules.item_ids, "2")})
+    assert "archived" in response.content.decode()
+    alert = RiskAlert.objects.get(client=client_record, source="measure")
+    assert alert.raised_in_session and "Risk item answered" in response.content.decode()
+
+
+def test_an_incomplete_paper_form_with_a_risk_answer_alerts(client_record, phq9, alice):
+    from tests.factories import signed_in
+
+    response = signed_in(alice).post(
+        f"/clients/{client_record.pk}/measures/enter/{phq9.pk}/",
+        {"completed_on": timezone.localdate().isoformat(), "phq9-9": "3"})
+    assert response.status_code == 200 and "Risk item answered" in response.content.decode()
+    assert RiskAlert.objects.filter(client=client_record, source="measure").count() == 1

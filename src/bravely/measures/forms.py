@@ -51,7 +51,7 @@ class ScheduleForm(forms.Form):
     starts_on = forms.DateField(label=_("First due on"),
                                 widget=forms.DateInput(attrs={"type": "date"}))
     review_after_weeks = forms.IntegerField(
-        label=Schedule._meta.get_field("review_after_weeks").verbose_name, min_value=1,
+        label=_("Not on track after (weeks)"), min_value=1,
         max_value=52, initial=6,
         help_text=Schedule._meta.get_field("review_after_weeks").help_text)
 

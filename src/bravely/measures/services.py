@@ -199,6 +199,20 @@ def administration_for_entry(actor: Actor, client, instrument: Instrument) -> Ad
         return found
 
 
+def enter_from_paper(actor: Actor, client, instrument: Instrument, answers: dict, *,
+                     completed_on: date | None = None) -> Administration:
+    """A completed paper form, entered by the care team: fills the oldest open administration
+    of the instrument (or a new one) and submits it. A risk answer alerts even when refused."""
+    try:
+        administration = administration_for_entry(actor, client, instrument)
+    except ValidationError:
+        if signals_risk(instrument.rules, answers):
+            risk.raise_unlinked_alert(actor, client, risk.MEASURE, in_session=True)
+        raise
+    return save_answers(actor, administration, answers, source=Administration.Source.SESSION,
+                        submit=True, completed_on=completed_on)
+
+
 def signals_risk(instrument_rules, answers) -> bool:
     """Whether any raw answer (valid or not) scores as risk on a risk item."""
     for item in instrument_rules.risk_items:

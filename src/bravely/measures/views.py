@@ -118,12 +118,12 @@ def enter(request, pk, instrument_pk):
     risk_told = False
     if request.method == "POST" and form.is_valid():
         try:
-            administration = services.administration_for_entry(actor, client, instrument)
-            administration = services.save_answers(
-                actor, administration, form.answers(items), source="session", submit=True,
+            administration = services.enter_from_paper(
+                actor, client, instrument, form.answers(items),
                 completed_on=form.cleaned_data["completed_on"])
         except ValidationError as error:
             add_service_errors(form, error)
+            risk_told = services.signals_risk(instrument.rules, form.answers(items))
         else:
             if administration.risk_alert_id:
                 messages.warning(request, _(
