@@ -240,3 +240,31 @@ def log_form(**overrides):
 
 def kinds(recs):
     return [r.kind for r in recs]
+
+
+# Outcome measures
+
+
+def phq9_answers(*values):
+    """PHQ-9 answers by item number: phq9_answers(1, 2, ...) or nine values."""
+    return {f"phq9-{n}": v for n, v in enumerate(values, 1)}
+
+
+def score_measure(actor, client, instrument, values, *, completed_on=None):
+    """A measure entered from the paper form and submitted (values in item order)."""
+    from bravely.measures import services
+
+    answers = dict(zip(instrument.rules.item_ids, values, strict=True))
+    return services.enter_from_paper(actor, client, instrument, answers,
+                                     completed_on=completed_on)
+
+
+def fictional_wording(instrument, *, prefix="Demo question") -> dict:
+    """A FHIR R4 Questionnaire for the instrument with made-up wording (never a real one's)."""
+    from bravely.measures.fhir import to_questionnaire
+
+    wording = {item.id: {"text": f"{prefix} {n}",
+                         "options": {str(o.score): f"Answer worth {o.score}"
+                                     for o in item.options}}
+               for n, item in enumerate(instrument.rules.items, 1)}
+    return to_questionnaire(instrument.rules, wording, title=f"Fictional {instrument.code}")

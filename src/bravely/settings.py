@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "bravely.planning",
     "bravely.portal",
     "bravely.practice",
+    "bravely.measures",
     "bravely.pacing",
     "bravely.records",
     "bravely.progress",

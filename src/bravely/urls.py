@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("bravely.pacing.urls")),
     path("", include("bravely.records.urls")),
     path("", include("bravely.progress.urls")),
+    path("", include("bravely.measures.urls")),
     path("api/v1/", api.urls),
 ]

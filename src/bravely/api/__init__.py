@@ -54,7 +54,15 @@ def schema_error(request, exc: SchemaError):
     return api.create_response(request, {"detail": exc.errors}, status=422)
 
 
-from bravely.api import clients, pacing, planning, practice, progress, records  # noqa: E402
+from bravely.api import (  # noqa: E402
+    clients,
+    measures,
+    pacing,
+    planning,
+    practice,
+    progress,
+    records,
+)
 
 api.add_router("/clients", clients.router, tags=["clients"])
 api.add_router("", planning.router, tags=["planning"])
@@ -62,3 +70,4 @@ api.add_router("", practice.router, tags=["practice"])
 api.add_router("", pacing.router, tags=["pacing"])
 api.add_router("", records.router, tags=["records"])
 api.add_router("", progress.router, tags=["progress"])
+api.add_router("", measures.router, tags=["measures"])

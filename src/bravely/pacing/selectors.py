@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from bravely.clients.selectors import CareTeam, editable_clients, get_client, visible_clients
+from bravely.measures.models import OffTrack
 from bravely.pacing.models import Kind, PacingState, Recommendation
 from bravely.practice.models import CheckIn, PracticeLog, RiskAlert, StopEvent
 
@@ -98,8 +99,9 @@ def _count(queryset):
 
 def needs_attention(user, *, everyone: bool = False, now=None):
     """The user's caseload ordered by urgency: open risk (alerts and crisis follow-ups), peaks
-    at or over the ceiling, early exits, missed practice, pending recommendations, and
-    recommendations that may be out of date (the last refresh failed).
+    at or over the ceiling, early exits, missed practice, pending recommendations,
+    recommendations that may be out of date (the last refresh failed), and outcome measures
+    not on track (`measures.OffTrack`).
 
     everyone=False keeps only clients with at least one reason.
     """
@@ -121,8 +123,9 @@ def needs_attention(user, *, everyone: bool = False, now=None):
             kind__in=[Kind.CRISIS_FOLLOW_UP, Kind.KEEP_PRACTISING])),
         out_of_date=Exists(PacingState.objects.filter(client_id=OuterRef("pk"),
                                                       failed_at__isnull=False)),
+        not_on_track=_count(OffTrack.objects.filter(closed_at__isnull=True)),
         can_edit=Exists(CareTeam.objects.filter(user=user, client_id=OuterRef("pk"))),
-        **_latest_notable(since),
+        **_latest_notable(since), **_latest_off_track(),
     ).annotate(
         risk=F("open_alerts") + F("open_crisis"),
         early_exits=F("ended_early") + F("stop_presses"),
@@ -132,10 +135,10 @@ def needs_attention(user, *, everyone: bool = False, now=None):
     if not everyone:
         clients = clients.filter(Q(risk__gt=0) | Q(over_ceiling__gt=0) | Q(early_exits__gt=0)
                                  | Q(missed_practice__gt=0) | Q(pending__gt=0)
-                                 | Q(out_of_date=True))
+                                 | Q(out_of_date=True) | Q(not_on_track__gt=0))
     return clients.select_related("primary_clinician").order_by(
         "-risk", "-over_ceiling", "-early_exits", "-missed_practice", "-pending",
-        "-out_of_date", "display_name", "id")
+        "-out_of_date", "-not_on_track", "display_name", "id")
 
 
 def _latest_notable(since):
@@ -149,6 +152,15 @@ def _latest_notable(since):
             "notable_rung": Subquery(latest.values("rung__behaviour")[:1]),
             "notable_peak": Subquery(latest.values("distress_peak")[:1]),
             "notable_stop": Subquery(latest.values("stopped_early_reason")[:1])}
+
+
+def _latest_off_track():
+    """The newest open "not on track" measure: which instrument and why (the evidence is on the
+    client's measures page)."""
+    latest = OffTrack.objects.filter(client=OuterRef("pk"), closed_at__isnull=True).order_by(
+        "-opened_at", "-id")
+    return {"off_track_code": Subquery(latest.values("instrument__code")[:1]),
+            "off_track_reason": Subquery(latest.values("reason")[:1])}
 
 
 def open_risk_alerts(user, limit: int = 50):

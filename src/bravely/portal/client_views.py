@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from bravely.audit.services import Actor, record
 from bravely.core.forms import add_service_errors
+from bravely.measures.selectors import due_for_client
 from bravely.planning.forms.values import AssessmentForm
 from bravely.planning.models import SafetyAcknowledgement, ValuesAssessment
 from bravely.planning.selectors.config import crisis_resources_for, domains
@@ -65,6 +66,7 @@ def today(request):
         "assignments": practice_selectors.current_assignments(client),
         "check_in_due": practice_selectors.check_in_due(client),
         "runs": practice_selectors.open_runs(request.user, client),
+        "measures_due": due_for_client(client).exists(),
     })
 
 

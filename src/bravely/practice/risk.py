@@ -23,6 +23,7 @@ from bravely.practice.models import RiskAlert
 
 LOG = RiskAlert.Source.LOG
 CHECK_IN = RiskAlert.Source.CHECK_IN
+MEASURE = RiskAlert.Source.MEASURE
 
 # A refused submission raises an alert before any record exists; the client usually corrects it
 # and sends it again within minutes. That is one event, so it gets one alert (and one e-mail).
@@ -59,6 +60,22 @@ def raise_alert(actor: Actor, client, *, check_in=None, log=None) -> RiskAlert:
                                      raised_in_session=in_session)
     record(actor, "create", alert, client=client,
            details={"source": alert.source, "in_session": in_session})
+    transaction.on_commit(lambda: notify_care_team(alert))
+    return alert
+
+
+def raise_measure_alert(actor: Actor, client, *, in_session: bool = False,
+                        details: dict | None = None) -> RiskAlert:
+    """A stored outcome-measure answer that signals risk (PHQ-9 item 9 above 0, say). The
+    administration keeps the alert it raised; an alert raised minutes ago when the same answer
+    was refused is used instead of a second one."""
+    earlier = _recent_unlinked_alert(client, MEASURE)
+    details = {"source": MEASURE, **(details or {})}
+    if earlier is not None:
+        record(actor, "update", earlier, client=client, details={**details, "again": True})
+        return earlier
+    alert = RiskAlert.objects.create(client=client, source=MEASURE, raised_in_session=in_session)
+    record(actor, "create", alert, client=client, details={**details, "in_session": in_session})
     transaction.on_commit(lambda: notify_care_team(alert))
     return alert
 
