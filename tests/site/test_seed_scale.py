@@ -69,3 +69,30 @@ def test_portal_today_renders_for_a_seeded_client(seeded, client):
     account = ClientAccount.objects.select_related("user").first()
     assert client.login(email=account.user.email, password=scale.PASSWORD)
     assert client.get("/me/").status_code == 200
+
+
+def test_the_bounded_log_reads_give_the_engine_the_same_answers(db):
+    """Over seeded histories (weeks of logs, early exits, rising ratings), the refresh's bounded
+    reads (`_plan_logs`) make the engine say exactly what it says over every log."""
+    from django.utils import timezone
+
+    from bravely.clinical import pacing as engine
+    from bravely.clinical.scales import DistressScale
+    from bravely.pacing.services import client_now, plan_inputs, policy_for
+    from bravely.planning.selectors.safety import current_safety
+
+    scale.seed(clinicians=1, clients_per_clinician=6, weeks=20, refresh=False, quiet=True,
+               logs_per_week=6)
+    plans = ExposurePlan.objects.filter(status="active").select_related("client")
+    assert plans.exists()
+    for plan in plans:
+        client = plan.client
+        now = client_now(client, timezone.now())
+        policy = policy_for(plan, client.practice_id)
+        distress = DistressScale(client.distress_scale)
+        safety = current_safety(client)
+        every = plan_inputs(client, plan, safety, [], distress, now)
+        bounded = plan_inputs(client, plan, safety, [], distress, now, policy)
+        assert len(bounded[3]) < len(every[3])
+        assert (engine.recommend(policy, *bounded, now)
+                == engine.recommend(policy, *every, now))
