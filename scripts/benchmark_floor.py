@@ -84,7 +84,8 @@ def people(prefix=""):
     from bravely.clients.models import Client
     from bravely.planning.models import ExposurePlan
     from bravely.portal.models import ClientAccount
-    from bravely.site.scale import DOMAIN
+
+    DOMAIN = "scale.example"  # bravely.site.scale.DOMAIN (not imported: runs on older code too)
 
     def session(user):
         store = SessionStore()
@@ -217,6 +218,12 @@ def alternate(load, page_request, floor_request, rounds, seconds):
 
 
 def start_servers(ports, workers):
+    import socket
+
+    for port in ports:  # never measure someone else's server on that port
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                raise SystemExit(f"port {port} is in use; choose another with --port")
     procs = []
     env = dict(os.environ)
     for port in ports:
@@ -241,25 +248,24 @@ def start_servers(ports, workers):
 
 def worker_rss_mb(procs):
     """Resident memory of each gunicorn worker (children of the masters), from /proc."""
+    masters = {proc.pid for proc in procs}
     sizes = []
-    for proc in procs:
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
         try:
-            children = open(f"/proc/{proc.pid}/task/{proc.pid}/children").read().split()
+            status = open(f"/proc/{entry}/status").read()
         except OSError:
             continue
-        for child in children:
-            try:
-                for line in open(f"/proc/{child}/status"):
-                    if line.startswith("VmRSS:"):
-                        sizes.append(int(line.split()[1]) / 1024)
-            except OSError:
-                pass
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if int(fields.get("PPid", "0").strip() or 0) in masters and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
     return sizes
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=18765)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--servers", type=int, default=1, help="gunicorn instances (ports)")
     parser.add_argument("--rounds", type=int, default=3)
@@ -272,9 +278,13 @@ def main():
     parser.add_argument("--json", default="", help="write the results here")
     args = parser.parse_args()
 
+    from django.core.management import call_command
+
     from bravely.clients.models import Client
     from bravely.practice.models import PracticeLog
 
+    call_command("collectstatic", interactive=False, verbosity=0)  # the pages' CSS manifest
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # in-process counts only
     creds = people(args.prefix)
     ids = creds["ids"]
     engine = connection.vendor

@@ -172,10 +172,11 @@ def needs_attention(user, *, everyone: bool = False, now=None) -> AttentionQueue
     """
     now = now or timezone.now()
     since = now - timedelta(days=ATTENTION_DAYS)
-    visible = visible_clients(user)
-    scope = visible.values("id")
-    caseload = list(visible.order_by("display_name", "id")
+    caseload = list(visible_clients(user).order_by("display_name", "id")
                     .values("id", "display_name", "archived_at"))
+    # the ids themselves, not the scope's subquery again in every part (which cost more to
+    # build and plan than to run)
+    scope = [client["id"] for client in caseload]
     counted = _counts(user, scope, since)
     alerts, stops = counted["alerts"], counted["stops"]
     stale, editable = counted["stale"], counted["editable"]
