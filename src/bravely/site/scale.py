@@ -509,6 +509,8 @@ def seed(*, clinicians: int, clients_per_clinician: int, weeks: int, logs_per_we
         bar.step(len(part), logs=n_logs)
     if connection.vendor == "postgresql":
         reset_sequences(PracticeLog, CheckIn, AuditEvent)
+        with connection.cursor() as cursor:  # fresh statistics for the planner after the load
+            cursor.execute("ANALYZE")
     seeded.seconds["data"] = time.monotonic() - started
     if refresh:
         started = time.monotonic()
