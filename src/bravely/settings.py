@@ -30,6 +30,8 @@ TESTING = "pytest" in sys.modules
 
 DEBUG = envbool("DEBUG", "False")
 DEMO = envbool("BRAVELY_DEMO", "False")
+# scripts/benchmark_floor.py: route the minimal "floor" view the pages are compared with
+BENCHMARK_FLOOR = envbool("BRAVELY_BENCHMARK_FLOOR", "False")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -121,7 +123,10 @@ def database_from_url(url: str) -> dict:
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
         "OPTIONS": dict(parse_qsl(parts.query)),
-        "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", "0"),
+        # Persistent connections: a new PostgreSQL connection costs several milliseconds per
+        # request; each worker keeps its own for up to 10 minutes, checked before reuse.
+        "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", "600"),
+        "CONN_HEALTH_CHECKS": True,
     }
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 
 from bravely.api import api
@@ -18,3 +19,7 @@ urlpatterns = [
     path("", include("bravely.measures.urls")),
     path("api/v1/", api.urls),
 ]
+
+if settings.BENCHMARK_FLOOR:  # never in production: only for the benchmark's comparison
+    urlpatterns.append(path("benchmark/floor/", site_views.benchmark_floor,
+                            name="benchmark_floor"))

@@ -183,7 +183,29 @@ def test_the_page_takes_the_same_queries_for_10_and_300_clients(practice, alice,
     large, response = count_queries(http, url)
     assert large == small
     assert response.context["page"].paginator.count == 300
-    assert small <= 12
+    assert small == ATTENTION_PAGE_QUERIES
+
+
+# The page: session, user, membership, 2FA and the page's own (the caseload's ids and names,
+# one UNION ALL of the grouped counts, the window's notable logs, the page's clients, open
+# alerts, the audit event).
+ATTENTION_PAGE_QUERIES = 14
+
+
+@pytest.mark.parametrize("who", ["alice", "ruth"])
+def test_needs_attention_is_flat_for_5_and_200_clients_for_clinician_and_supervisor(
+        practice, alice, ruth, who, request):
+    """The supervisor sees alice's clients through supervision (the UNION in
+    visible_clients); both take the same queries at 5 and at 200 clients."""
+    http = HttpClient()
+    http.force_login(request.getfixturevalue(who))
+    add_clients(practice, alice, 0, 5)
+    small, response = count_queries(http, "/attention/")
+    assert "Bulk 0000" in response.content.decode()
+    add_clients(practice, alice, 5, 195)
+    large, response = count_queries(http, "/attention/")
+    assert small == large == ATTENTION_PAGE_QUERIES
+    assert response.context["page"].paginator.count == 200
 
 
 def test_the_api_takes_the_same_queries_for_10_and_300_clients(practice, alice):

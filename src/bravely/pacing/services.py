@@ -91,12 +91,16 @@ def plan_settings(plan: ExposurePlan) -> PacingSettings | None:
 
 
 def policy_for(plan: ExposurePlan | None, practice, cache: dict | None = None):
-    """The plan's own thresholds if it has some, else the practice's, else the defaults."""
+    """The plan's own thresholds if it has some, else the practice's, else the defaults.
+    practice: the Practice or its id; with a cache, one query for every plan of the practice."""
     cache = cache if cache is not None else {}
     if "practice" not in cache:
-        cache["practice"] = practice_settings(practice).policy()
-        cache["plans"] = {s.plan_id: s for s in PacingSettings.objects.filter(
-            practice=practice, plan__isnull=False, follows_practice=False)}
+        practice_id = getattr(practice, "pk", practice)
+        found = list(PacingSettings.objects.filter(practice_id=practice_id).filter(
+            Q(plan__isnull=True) | Q(follows_practice=False)))
+        own = next((s for s in found if s.plan_id is None), None)
+        cache["practice"] = (own or PacingSettings(practice_id=practice_id)).policy()
+        cache["plans"] = {s.plan_id: s for s in found if s.plan_id is not None}
     own = cache["plans"].get(plan.pk) if plan is not None else None
     return own.policy() if own is not None else cache["practice"]
 
@@ -211,7 +215,9 @@ def _stops_by_log(client: Client, logs) -> dict[int, int]:
     assignment_ids = {log.assignment_id for log in logs if log.assignment_id}
     if not assignment_ids:
         return {}
-    events = list(StopEvent.objects.filter(client=client, assignment_id__in=assignment_ids)
+    earliest = min(log.started_at for log in logs)
+    events = list(StopEvent.objects.filter(client=client, assignment_id__in=assignment_ids,
+                                           at__gte=earliest)
                   .values_list("assignment_id", "at"))
     counts: dict[int, int] = {}
     for log in logs:
@@ -256,14 +262,88 @@ def _active_since(plan: ExposurePlan, client_time) -> dict:
     return {row["object_id"]: row["at"].astimezone(client_time.tzinfo).date() for row in found}
 
 
+LOG_COLUMNS = ("id", "rung_id", "assignment_id", "started_at", "duration_minutes", "scale",
+               "distress_before", "distress_peak", "distress_after", "likelihood_before",
+               "likelihood_after", "feared_outcome_happened", "safety_behaviours_used",
+               "stopped_early", "stopped_early_reason", "risk_flag")  # what the engine reads
+
+
+def _latest_at(logs, n: int):
+    """When the n-th latest of these logs started (None if there are fewer than n)."""
+    found = list(logs.order_by("-started_at", "-id").values_list("started_at", flat=True)
+                 [n - 1:n])
+    return found[0] if found else None
+
+
+def _plan_logs(client, plan, rungs, policy, scale, now):
+    """The plan's logs the engine's rules read, not its whole history; the same
+    recommendations as with every log (the engine is unchanged):
+
+    - plan-wide: the latest max(early-exit, safety-behaviour window) logs, and every log of the
+      missed-practice window and of the risk look-back (a day's slack for the time zone);
+    - per active rung: its latest max(step-back, over-prediction, advance + 1, too-easy + 1)
+      logs, and its first log when the rung's start is not on record (the agreed pace counts
+      from it); while a rung could still count as new (too few consistent ratings among those),
+      all its logs.
+
+    Each part is the newest end of the history ("started at or after" the boundary log, so
+    ties are kept), so the engine's windows over the latest logs see exactly what they would.
+    """
+    logs = PracticeLog.objects.filter(client=client, rung__plan=plan).only(*LOG_COLUMNS)
+    windows = max(policy.early_exit_window, policy.safety_behaviour_window)
+    since = now - timedelta(days=max(policy.missed_practice_days,
+                                     policy.risk_lookback_days) + 1)
+    boundary = _latest_at(logs, windows)
+    wanted = Q() if boundary is None else Q(started_at__gte=min(boundary, since))
+    per_rung = max(policy.step_back_window, policy.over_prediction_window,
+                   policy.consecutive_for_advance + 1, policy.too_easy_max_logs + 1)
+    active = [r for r in rungs if r.status == Rung.Status.ACTIVE]
+    cut = {}
+    for rung in active:
+        cut[rung.pk] = _latest_at(logs.filter(rung_id=rung.pk), per_rung)
+        if boundary is not None:
+            wanted |= (Q(rung_id=rung.pk) if cut[rung.pk] is None else
+                       Q(rung_id=rung.pk, started_at__gte=cut[rung.pk]))
+    stored = {log.pk: log for log in logs.filter(wanted)}
+    if boundary is not None:
+        since_when = {r.pk: r.active_since for r in rungs}
+        older = [r for r in active if cut[r.pk] is not None]
+        fresh = [r.pk for r in older if _may_be_new(stored.values(), r.pk, policy, scale)]
+        first = [r.pk for r in older if r.pk not in fresh and since_when.get(r.pk) is None]
+        if fresh:
+            stored.update((log.pk, log) for log in logs.filter(rung_id__in=fresh))
+        if first:
+            for rung_id in first:
+                head = logs.filter(rung_id=rung_id).order_by("started_at", "id").first()
+                if head is not None:
+                    stored.setdefault(head.pk, head)
+    return sorted(stored.values(), key=lambda log: log.pk)
+
+
+def _may_be_new(logs, rung_id, policy, scale) -> bool:
+    """Whether the too-easy rule might read this rung as new: at most too_easy_max_logs of
+    the fetched logs have consistent ratings (the engine's own test, on the client's scale)."""
+    consistent = 0
+    for log in logs:
+        if log.rung_id != rung_id:
+            continue
+        pre = _convert(log.distress_before, log.scale, scale)
+        peak = _convert(log.distress_peak, log.scale, scale)
+        post = _convert(log.distress_after, log.scale, scale)
+        if not (peak < pre or post > peak):
+            consistent += 1
+    return consistent <= policy.too_easy_max_logs
+
+
 def plan_inputs(client: Client, plan: ExposurePlan, safety, check_ins, scale: DistressScale,
-                now=None):
+                now=None, policy=None):
     """(PlanInput, rungs, assignments, logs, check-ins) for one plan, as the engine takes them.
 
     A rung's own ceiling counts only where it is lower than the ceiling in force, as for the
     client (practice.services stores min(rung, safety) with each log). The agreed pace is the
     latest pace decision's chosen option; a rung's start is when its history last made it
     active; each log carries its stop reason and the "I need to stop" presses linked to it.
+    With the policy, only the logs its rules read (`_plan_logs`); without, every log.
     """
     now = client_now(client, now or timezone.now())
     ceiling, coping = _ceiling(safety, scale)
@@ -275,7 +355,8 @@ def plan_inputs(client: Client, plan: ExposurePlan, safety, check_ins, scale: Di
         pace_label=str(option.get("label") or getattr(pace, "chosen", "") or ""))
     since = _active_since(plan, now)
     rungs = []
-    for rung in plan.rungs.all():
+    stored_rungs = list(plan.rungs.all())
+    for rung in stored_rungs:
         own = rung.own_ceiling
         if own is not None and ceiling is not None:
             own = min(own, ceiling)
@@ -290,7 +371,13 @@ def plan_inputs(client: Client, plan: ExposurePlan, safety, check_ins, scale: Di
         for a in HomeworkAssignment.objects.filter(plan=plan).exclude(
             status=HomeworkAssignment.Status.CANCELLED).order_by("id")
     ]
-    stored = list(PracticeLog.objects.filter(client=client, rung__plan=plan).order_by("id"))
+    if policy is None:
+        stored = list(PracticeLog.objects.filter(client=client, rung__plan=plan)
+                      .only(*LOG_COLUMNS).order_by("id"))
+    else:
+        for rung, rung_input in zip(stored_rungs, rungs, strict=True):
+            rung.active_since = rung_input.active_since
+        stored = _plan_logs(client, plan, stored_rungs, policy, scale, now)
     stops = _stops_by_log(client, stored)
     logs = [_log_input(log, scale, stops.get(log.pk, 0)) for log in stored]
     return plan_input, rungs, assignments, logs, check_ins
@@ -304,7 +391,7 @@ def _crisis_run(client: Client, policy, scale: DistressScale, check_ins, now):
     """
     since = now - timedelta(days=policy.risk_lookback_days)
     logs = [_log_input(log, scale) for log in PracticeLog.objects.filter(
-        client=client, risk_flag=True, started_at__gte=since).order_by("id")]
+        client=client, risk_flag=True, started_at__gte=since).only(*LOG_COLUMNS).order_by("id")]
     rungs = [engine.RungInput(id=rung_id, position=0, status=engine.RungStatus.PLANNED,
                               predicted_distress=scale.min)
              for rung_id in sorted({log.rung_id for log in logs})]
@@ -335,6 +422,48 @@ def fingerprint(client_id, kind, plan_id, rung_id, rule, log_ids, check_in_ids) 
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def substance_fingerprint(client_id, kind, plan_id, rung_id, rule) -> str:
+    """Kind + client + plan + rung + rule: what a recommendation other than a crisis follow-up
+    is about. Its evidence is left out, so that a new practice that leaves the recommendation
+    the same in substance keeps its row (and an open one stays unique per substance)."""
+    text = "|".join([str(kind), f"client:{client_id}", f"plan:{plan_id or '-'}",
+                     f"rung:{rung_id or '-'}", f"rule:{rule}"])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _substance(rec: Recommendation) -> tuple:
+    """Read from the row's fields (not its fingerprint), so rows stored before
+    `substance_fingerprint` are matched too."""
+    return (rec.kind, rec.plan_id, rec.rung_id, (rec.evidence or {}).get("rule", rec.rule))
+
+
+def _evidence_ids(evidence: dict) -> tuple:
+    evidence = evidence or {}
+    return (tuple(sorted(evidence.get("log_ids", []))),
+            tuple(sorted(evidence.get("check_in_ids", []))))
+
+
+SHOWN = ("reason", "params", "priority", "requires_note_to_dismiss")  # what the clinician reads
+
+
+def _update_in_place(row: Recommendation, new: Recommendation, client) -> None:
+    """Bring an open recommendation's evidence and text up to date (one UPDATE, none when
+    nothing changed). A change of what the clinician reads (reason, parameters) is audited;
+    a new log cited as evidence is not (the log's own creation is)."""
+    changed = [f for f in (*SHOWN, "evidence", "fingerprint", "rule")
+               if getattr(row, f) != getattr(new, f)]
+    if not changed:
+        return
+    for f in changed:
+        setattr(row, f, getattr(new, f))
+    row.save(update_fields=changed)
+    shown = [f for f in changed if f in SHOWN]
+    if shown:
+        record(SYSTEM, "update", row, client=client, details={
+            "kind": row.kind, "changed": shown, "log_ids": row.evidence["log_ids"],
+            "check_in_ids": row.evidence["check_in_ids"]})
+
+
 def _new(client, plan, rec: engine.Recommendation, now) -> Recommendation:
     evidence = rec.evidence
     return Recommendation(
@@ -344,9 +473,12 @@ def _new(client, plan, rec: engine.Recommendation, now) -> Recommendation:
                   "rule": evidence.rule, "thresholds": _jsonable(evidence.thresholds)},
         rule=evidence.rule[:120], priority=rec.priority,
         requires_note_to_dismiss=rec.requires_note_to_dismiss, role=rec.role.value,
-        fingerprint=fingerprint(client.pk, rec.kind.value, getattr(plan, "pk", None),
-                                rec.rung_id, evidence.rule, evidence.log_ids,
-                                evidence.check_in_ids),
+        fingerprint=(fingerprint(client.pk, rec.kind.value, getattr(plan, "pk", None),
+                                 rec.rung_id, evidence.rule, evidence.log_ids,
+                                 evidence.check_in_ids)
+                     if rec.kind is engine.Kind.CRISIS_FOLLOW_UP else
+                     substance_fingerprint(client.pk, rec.kind.value, getattr(plan, "pk", None),
+                                           rec.rung_id, evidence.rule)),
         created_at=now,
     )
 
@@ -358,7 +490,8 @@ def _created(rec: Recommendation):
         "log_ids": rec.evidence["log_ids"], "check_in_ids": rec.evidence["check_in_ids"]})
 
 
-def _refresh(client_id: int, now) -> tuple[list[Recommendation], list[str]]:
+def _refresh(client_id: int, now, results: bool = True
+             ) -> tuple[list[Recommendation], list[str]]:
     """(the client's open recommendations, what was skipped: data the engine refuses)."""
     # Only the client's row is locked (no join: the practice row, shared by every client of the
     # practice, stays free), then its recommendations; record() takes the audit tail last.
@@ -367,11 +500,11 @@ def _refresh(client_id: int, now) -> tuple[list[Recommendation], list[str]]:
     scale = DistressScale(client.distress_scale)
     safety = current_safety(client)
     cache: dict = {}
-    practice_policy = policy_for(None, client.practice, cache)
+    practice_policy = policy_for(None, client.practice_id, cache)
     plans = list(ExposurePlan.objects.filter(client=client, status=ExposurePlan.Status.ACTIVE)
                  .prefetch_related("rungs").order_by("id"))
     longest = max([practice_policy.risk_lookback_days]
-                  + [policy_for(p, client.practice, cache).risk_lookback_days for p in plans])
+                  + [policy_for(p, client.practice_id, cache).risk_lookback_days for p in plans])
     check_ins = [_check_in_input(c, scale) for c in CheckIn.objects.filter(
         client=client, at__gte=now - timedelta(days=longest)).order_by("id")]
 
@@ -389,8 +522,9 @@ def _refresh(client_id: int, now) -> tuple[list[Recommendation], list[str]]:
         skipped.append(f"crisis rule skipped: {error}")
     for plan in plans:
         try:
-            inputs = plan_inputs(client, plan, safety, check_ins, scale, now)
-            recs = engine.recommend(policy_for(plan, client.practice, cache), *inputs, now)
+            policy = policy_for(plan, client.practice_id, cache)
+            inputs = plan_inputs(client, plan, safety, check_ins, scale, now, policy)
+            recs = engine.recommend(policy, *inputs, now)
         except ClinicalInputError as error:
             logger.warning("pacing: plan %s of client %s skipped: %s", plan.pk, client.pk, error)
             failed.add(plan.pk)
@@ -400,35 +534,66 @@ def _refresh(client_id: int, now) -> tuple[list[Recommendation], list[str]]:
 
     existing = list(Recommendation.objects.select_for_update().filter(client=client)
                     .exclude(status=Status.SUPERSEDED))
-    open_by_fp = {r.fingerprint: r for r in existing if r.status == Status.OPEN}
-    decided = {r.fingerprint for r in existing if r.status != Status.OPEN}
+    # A crisis follow-up is identified by its evidence (each risk signal is followed up once);
+    # any other recommendation by its substance (kind, plan, rung, rule): while it stays open
+    # its row is kept and its evidence, reason and parameters follow the latest practice, so a
+    # new log does not replace it with another row. One already decided is not raised again
+    # for the same evidence, as before.
+    open_crisis = {r.fingerprint: r for r in existing if r.status == Status.OPEN and r.is_crisis}
+    open_by_key: dict = {}
+    for r in existing:
+        if r.status == Status.OPEN and not r.is_crisis:
+            open_by_key.setdefault(_substance(r), r)
+    decided = {(_substance(r), _evidence_ids(r.evidence)): r for r in existing
+               if r.status != Status.OPEN and not r.is_crisis}
+    decided_crisis = {r.fingerprint: r for r in existing
+                      if r.status != Status.OPEN and r.is_crisis}
     covered_logs = {i for r in existing if r.kind == Kind.CRISIS_FOLLOW_UP
                     for i in r.evidence.get("log_ids", [])}
     covered_check_ins = {i for r in existing if r.kind == Kind.CRISIS_FOLLOW_UP
                          for i in r.evidence.get("check_in_ids", [])}
-    current = set()
-    by_fp = {r.fingerprint: r for r in existing if r.status != Status.OPEN}
+    current: set[int] = set()  # open rows the engine still makes
     rows = []  # (engine recommendation, its stored row: open, new, or already decided)
     for plan, engine_rec in produced:
         rec = _new(client, plan, engine_rec, now)
-        current.add(rec.fingerprint)
-        if rec.fingerprint in open_by_fp or rec.fingerprint in decided:
-            rows.append((plan, engine_rec, open_by_fp.get(rec.fingerprint)
-                         or by_fp.get(rec.fingerprint)))
-            continue
         if rec.is_crisis:
+            found = open_crisis.get(rec.fingerprint) or decided_crisis.get(rec.fingerprint)
+            if found is not None:
+                rows.append((plan, engine_rec, found))
+                current.add(found.pk)
+                continue
             # Each risk signal is followed up once: a new crisis follow-up only for a signal no
             # earlier one (open or decided) covered.
             ids = set(engine_rec.evidence.log_ids), set(engine_rec.evidence.check_in_ids)
             if ids[0] <= covered_logs and ids[1] <= covered_check_ins:
                 continue
+            _created(rec)
+            open_crisis[rec.fingerprint] = rec
+            rows.append((plan, engine_rec, rec))
+            continue
+        key = _substance(rec)
+        kept = open_by_key.get(key)
+        if kept is not None and kept.pk not in current:
+            _update_in_place(kept, rec, client)
+            current.add(kept.pk)
+            rows.append((plan, engine_rec, kept))
+            continue
+        before = decided.get((key, _evidence_ids(rec.evidence)))
+        if before is not None:
+            rows.append((plan, engine_rec, before))
+            continue
+        if kept is not None:  # the same substance twice in one run: tell them apart
+            rec.fingerprint = fingerprint(client.pk, rec.kind, rec.plan_id, rec.rung_id,
+                                          rec.evidence["rule"], rec.evidence["log_ids"],
+                                          rec.evidence["check_in_ids"])
         _created(rec)
-        open_by_fp[rec.fingerprint] = rec
+        current.add(rec.pk)
         rows.append((plan, engine_rec, rec))
     _link_alternatives(rows)
-    for rec in list(open_by_fp.values()):
-        if (rec.fingerprint in current or rec.is_crisis or rec.plan_id in failed):
-            continue  # a crisis follow-up is never superseded; it waits for a decision
+    for rec in existing:  # a crisis follow-up is never superseded; it waits for a decision
+        if rec.status != Status.OPEN or rec.is_crisis or rec.pk in current \
+                or rec.plan_id in failed:
+            continue
         rec.status, rec.superseded_at = Status.SUPERSEDED, now
         rec.save(update_fields=["status", "superseded_at"])
         record(SYSTEM, "update", rec, client=client,
@@ -437,7 +602,7 @@ def _refresh(client_id: int, now) -> tuple[list[Recommendation], list[str]]:
         _record_failure(client.pk, "; ".join(skipped), refreshed=True)
     else:
         _mark_refreshed(client.pk)
-    return list(open_recommendations(client)), skipped
+    return (list(open_recommendations(client)) if results else []), skipped
 
 
 def _link_alternatives(rows) -> None:
@@ -563,7 +728,7 @@ def mark_failed(client_id: int, reason: str, *, attempts: int | None = None) -> 
 
 
 def refresh(client, *, now=None, attempts: int | None = None, mark: bool = True,
-            on_retry: Callable | None = None) -> RefreshOutcome:
+            on_retry: Callable | None = None, results: bool = True) -> RefreshOutcome:
     """Bring one client's recommendations up to date (client: a Client or its id), retrying a
     transient database error; see `refresh_recommendations` for what a refresh does.
 
@@ -573,9 +738,9 @@ def refresh(client, *, now=None, attempts: int | None = None, mark: bool = True,
     """
     client_id = getattr(client, "pk", client)
     try:
-        (recs, skipped), retries = _retrying(lambda: _refresh(client_id, now or timezone.now()),
-                                  label=f"refreshing client {client_id}", attempts=attempts,
-                                  on_retry=on_retry)
+        (recs, skipped), retries = _retrying(
+            lambda: _refresh(client_id, now or timezone.now(), results),
+            label=f"refreshing client {client_id}", attempts=attempts, on_retry=on_retry)
     except _GaveUp as gave_up:
         reason = _describe(gave_up.error)
         outcome = RefreshOutcome(client_id, False, retries=gave_up.tries - 1, error=reason,
@@ -590,8 +755,8 @@ def refresh(client, *, now=None, attempts: int | None = None, mark: bool = True,
                           marked=bool(skipped))
 
 
-def refresh_recommendations(client: Client, *, now=None, raise_errors: bool = False
-                            ) -> list[Recommendation]:
+def refresh_recommendations(client: Client, *, now=None, raise_errors: bool = False,
+                            results: bool = True) -> list[Recommendation]:
     """Run the engine for the client's active plans and keep what it says; returns the client's
     open recommendations, crisis follow-up first.
 
@@ -604,9 +769,10 @@ def refresh_recommendations(client: Client, *, now=None, raise_errors: bool = Fa
     Any other failure (after retrying a transient one, see `refresh`) is rolled back on its own,
     so that a practice log or check-in being saved around this call is never lost because of
     pacing; it is logged and the client marked as out of date (returns []). With raise_errors the
-    error is raised instead, and nothing is marked.
+    error is raised instead, and nothing is marked. results=False: the caller does not need the
+    open recommendations (a log being stored), so they are not read back ([] is returned).
     """
-    outcome = refresh(client, now=now, mark=not raise_errors)
+    outcome = refresh(client, now=now, mark=not raise_errors, results=results)
     if not outcome.ok:
         if raise_errors:
             raise outcome.exception

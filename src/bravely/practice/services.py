@@ -41,6 +41,9 @@ LOG_FIELDS = (
 MAX_RATINGS = 300  # one every 5 minutes for a whole day, more than any practice needs
 
 
+RELATED = ("client", "plan", "rung", "assignment", "entered_by")
+
+
 def require_consent(client) -> None:
     """Exposure practice needs consent in force; a withdrawal stops new practice and check-ins."""
     if not has_exposure_consent(client):
@@ -130,7 +133,7 @@ def _refresh_pacing(client) -> None:
     client is marked as out of date for the scheduled run to catch up (pacing.services)."""
     from bravely.pacing.services import refresh_recommendations
 
-    refresh_recommendations(client)
+    refresh_recommendations(client, results=False)
 
 
 ALREADY_SENT = gettext_lazy("This was already sent with different answers. To record another "
@@ -198,7 +201,10 @@ def _store_log(actor, client, rung, data, *, idempotency_key, assignment, source
         **{f: data[f] for f in LOG_FIELDS if f in data and data[f] is not None},
     )
     log.safety_behaviours_used = [str(b)[:200] for b in behaviours][:30]
-    log.full_clean(exclude=["safety_behaviours_used", "coping_used", "ratings"])
+    # The related rows are the objects just checked (no query per foreign key), and the key's
+    # uniqueness is the database's to refuse (IntegrityError below): field checks only.
+    log.full_clean(exclude=["safety_behaviours_used", "coping_used", "ratings", *RELATED],
+                   validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             log.save()
@@ -374,7 +380,8 @@ def _store_check_in(actor, client, data, *, idempotency_key, source):
         risk_question=settings.risk_question, risk=said_risk, value_ratings=ratings,
         note=(data.get("note") or "")[:2000],
     )
-    check_in.full_clean(exclude=["value_ratings"])
+    check_in.full_clean(exclude=["value_ratings", "client", "entered_by"],
+                        validate_unique=False, validate_constraints=False)
     check_in.save()
     record(actor, "create", check_in, client=client, details={"risk": said_risk})
     if said_risk:

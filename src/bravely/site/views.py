@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from bravely.accounts.selectors import membership_of
@@ -14,3 +15,11 @@ def home(request):
     if active_supports(request.user).exists():
         return redirect("support_home")
     return render(request, "site/no_access.html", status=200)
+
+
+@login_required
+def benchmark_floor(request):
+    """The framework floor for `scripts/benchmark_floor.py`: the same middleware and sign-in as
+    every page (session, user, 2FA gate), then nothing. Routed only with
+    BRAVELY_BENCHMARK_FLOOR=1 (bravely/urls.py); it shows no data."""
+    return HttpResponse(b"ok", content_type="text/plain")

@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"client {client_id}: {first_line}; retrying "
                                   f"(attempt {attempt + 1} of {of})")
 
-            outcome = refresh(client_id, attempts=attempts, on_retry=retrying)
+            outcome = refresh(client_id, attempts=attempts, on_retry=retrying, results=False)
             if outcome.ok:
                 done += 1
                 retried += bool(outcome.retries)
