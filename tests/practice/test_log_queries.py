@@ -16,9 +16,10 @@ from bravely.practice.models import PracticeLog
 from tests.factories import token
 
 # One POST: token, scope, rung and assignment (5); the log's checks, insert and audit event; the
-# refresh (plans, rungs, pace, history, homework, bounded log reads, stop presses, the
-# recommendations, one UPDATE of the evidence kept in place); savepoints included.
-LOG_POST_QUERIES = 40
+# run's stop presses linked and its draft cleared (portal practise-now); the refresh (plans,
+# rungs, pace, history, homework, bounded log reads, stop presses, the recommendations, one
+# UPDATE of the evidence kept in place); savepoints included.
+LOG_POST_QUERIES = 41
 
 
 def add_history(planned, user, n, *, days=300):
