@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "bravely.portal",
     "bravely.practice",
     "bravely.pacing",
+    "bravely.maintenance",
     "bravely.ops",
     "bravely.site",
 ]

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("bravely.portal.urls")),
     path("", include("bravely.practice.urls")),
     path("", include("bravely.pacing.urls")),
+    path("", include("bravely.maintenance.urls")),
     path("api/v1/", api.urls),
 ]
