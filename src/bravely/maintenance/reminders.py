@@ -123,10 +123,11 @@ def due_reminders(now=None) -> list[tuple[Client, str, str]]:
     return found
 
 
-def _claim(client, kind, key) -> SentReminder | None:
+def _claim(client, kind, key, now=None) -> SentReminder | None:
     try:
         with transaction.atomic():
-            return SentReminder.objects.create(client=client, kind=kind, key=key)
+            return SentReminder.objects.create(client=client, kind=kind, key=key,
+                                               claimed_at=now or timezone.now())
     except IntegrityError:
         return None  # claimed by another worker, or before a restart
 
@@ -178,7 +179,7 @@ def send_due(now=None) -> dict:
     now = now or timezone.now()
     sent = failed = 0
     rows = [row for client, kind, key in due_reminders(now)
-            if (row := _claim(client, kind, key)) is not None]
+            if (row := _claim(client, kind, key, now)) is not None]
     for row in rows + _retry_claims(now):
         if _send(row, now):
             sent += 1

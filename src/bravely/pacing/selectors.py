@@ -121,7 +121,7 @@ def needs_attention(user, *, everyone: bool = False, now=None):
         pending=_count(open_recs.filter(role=Recommendation.Role.PRIMARY).exclude(
             kind__in=[Kind.CRISIS_FOLLOW_UP, Kind.KEEP_PRACTISING])),
         # maintenance: a booster re-rating rose or a warning sign was noticed
-        booster_offers=_count(BoosterOffer.objects.filter(status=BoosterOffer.Status.OPEN)),
+        offer_booster=_count(BoosterOffer.objects.filter(status=BoosterOffer.Status.OPEN)),
         out_of_date=Exists(PacingState.objects.filter(client_id=OuterRef("pk"),
                                                       failed_at__isnull=False)),
         can_edit=Exists(CareTeam.objects.filter(user=user, client_id=OuterRef("pk"))),
@@ -135,10 +135,10 @@ def needs_attention(user, *, everyone: bool = False, now=None):
     if not everyone:
         clients = clients.filter(Q(risk__gt=0) | Q(over_ceiling__gt=0) | Q(early_exits__gt=0)
                                  | Q(missed_practice__gt=0) | Q(pending__gt=0)
-                                 | Q(booster_offers__gt=0) | Q(out_of_date=True))
+                                 | Q(offer_booster__gt=0) | Q(out_of_date=True))
     return clients.select_related("primary_clinician").order_by(
         "-risk", "-over_ceiling", "-early_exits", "-missed_practice", "-pending",
-        "-booster_offers", "-out_of_date", "display_name", "id")
+        "-offer_booster", "-out_of_date", "display_name", "id")
 
 
 def _latest_notable(since):
