@@ -110,7 +110,7 @@ def current_plan(client) -> RelapsePlan | None:
 
 
 def plan_versions(client):
-    return (RelapsePlan.objects.filter(client=client).select_related("recorded_by")
+    return (RelapsePlan.objects.filter(client=client).select_related("recorded_by", "safety")
             .prefetch_related(Prefetch("acknowledgements",
                                        RelapsePlanAcknowledgement.objects.select_related(
                                            "recorded_by"))).order_by("-version"))
@@ -242,6 +242,14 @@ def get_offer(client, pk) -> BoosterOffer:
 
 def guidance_for(support) -> SupportGuidance | None:
     return SupportGuidance.objects.filter(support=support).order_by("-version").first()
+
+
+def latest_guidance(supports) -> dict:
+    """The newest guidance of each support person, by support id, in one query."""
+    found: dict = {}
+    for guidance in SupportGuidance.objects.filter(support__in=supports).order_by("version"):
+        found[guidance.support_id] = guidance
+    return found
 
 
 def support_context(support) -> dict:

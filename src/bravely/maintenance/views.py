@@ -55,12 +55,17 @@ def overview(request, pk):
         "lifestyle": list(selectors.lifestyle(client, 10)),
         "boosters": list(selectors.boosters(client)),
         "offers": list(selectors.open_offers(client).select_related("booster")),
-        "supports": [(s, selectors.guidance_for(s)) for s in supports_of(client)
-                     if s.is_active][:20],
+        "supports": _supports(client),
         "preference": selectors.reminder_preference(client),
         "failed_reminders": reminders.failed_reminders(client).count(),
         "can_edit": can_edit(request.user, client),
     })
+
+
+def _supports(client):
+    supports = [s for s in supports_of(client) if s.is_active]
+    latest = selectors.latest_guidance(supports)
+    return [(s, latest.get(s.pk)) for s in supports]
 
 
 def plan_lists(entries: dict) -> list[dict]:
