@@ -190,3 +190,18 @@ def send_due(now=None) -> dict:
 
 def failed_reminders(client):
     return SentReminder.objects.filter(client=client, status=SentReminder.Status.FAILED)
+
+
+def run_forever(interval: int = 60, passes: int | None = None) -> None:
+    """The worker's loop: one pass, a pause, again (`bravely worker`, and the demo's thread)."""
+    import time
+
+    done = 0
+    while passes is None or done < passes:
+        try:
+            send_due()
+        except Exception:  # one bad pass (the database restarting) must not end the worker
+            logger.exception("reminders: a pass failed; trying again after the pause")
+        done += 1
+        if passes is None or done < passes:
+            time.sleep(max(1, interval))

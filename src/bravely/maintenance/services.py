@@ -70,13 +70,14 @@ def _pairs(rows, field, label, keys, *, need_both=False) -> list[dict]:
 
 
 @transaction.atomic
-def start_phase(actor: Actor, client: Client) -> MaintenancePhase:
-    """Start (or resume) the maintenance phase: the boosters are scheduled from today."""
+def start_phase(actor: Actor, client: Client, started_on=None) -> MaintenancePhase:
+    """Start (or resume) the maintenance phase: the boosters are scheduled from the end of
+    active treatment (today unless given)."""
     phase = selectors.phase_of(client)
     if phase is not None:
         return phase
     phase = MaintenancePhase.objects.create(client=client, started_by=actor.user,
-                                            started_on=_client_today(client))
+                                            started_on=started_on or _client_today(client))
     _schedule_boosters(phase)
     record(actor, "create", phase, client=client,
            details={"boosters": list(selectors.weeks_for(phase))})

@@ -21,7 +21,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, once=False, interval=60, **options):
         while True:
-            counts = send_due()
+            try:
+                counts = send_due()
+            except Exception as error:  # the database restarting: try again after the pause
+                if once:
+                    raise
+                self.stderr.write(f"reminders: a pass failed ({error}); trying again")
+                counts = {"sent": 0, "failed": 0}
             if counts["sent"] or counts["failed"] or once:
                 self.stdout.write(f"reminders: {counts['sent']} sent, {counts['failed']} failed")
             if once:
