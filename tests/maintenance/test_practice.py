@@ -105,3 +105,14 @@ def test_a_lifestyle_exposure_in_a_few_taps(maint, portal):
                                               "distress_peak": "500"})
     assert response.status_code == 200 and "distress_peak" in response.content.decode()
     assert LifestyleExposure.objects.count() == 1
+
+
+def test_a_risk_answer_in_a_refused_maintenance_log_still_reaches_the_care_team(maint, actor):
+    from bravely.practice.models import RiskAlert
+
+    item = services.build_schedule(actor, maint.client, per_week=1, weeks=1)[0]
+    with pytest.raises(ValidationError):
+        services.log_item(actor, item, log_data(duration_minutes=0, risk_flag=True),
+                          idempotency_key="r", source="portal")
+    assert RiskAlert.objects.filter(client=maint.client, closed_at__isnull=True).count() == 1
+    assert not MaintenanceItem.objects.get(pk=item.pk).is_done

@@ -27,6 +27,7 @@ from bravely.maintenance.models import (
     SupportGuidance,
 )
 from bravely.planning.selectors.safety import current_safety
+from bravely.practice import risk
 from bravely.practice import services as practice_services
 
 LIST_LIMIT = 30
@@ -288,10 +289,16 @@ def log_item(actor: Actor, item: MaintenanceItem, data: dict, *, idempotency_key
              source: str = "portal"):
     """Store a planned maintenance practice through the practice log service (the pacing
     engine's rules, the ceiling and risk apply), then mark the item done."""
+    # Not inside a transaction of ours: a refused log that answered yes to risk raises its
+    # alert in submit_log, and rolling back around it would drop that alert.
+    if item.is_done and item.log.idempotency_key != (idempotency_key or "").strip()[:64]:
+        with risk.reaches_care_team(actor, item.client, risk.LOG, data.get("risk_flag"),
+                                    in_session=source == "session"):
+            raise ValidationError({"item": _("This practice is logged already; log another "
+                                             "one as an everyday exposure.")})
+    log, created = practice_services.submit_log(
+        actor, item.client, item.rung, data, idempotency_key=idempotency_key, source=source)
     with transaction.atomic():
-        log, created = practice_services.submit_log(
-            actor, item.client, item.rung, data, idempotency_key=idempotency_key,
-            source=source)
         fresh = MaintenanceItem.objects.select_for_update().get(pk=item.pk)
         if fresh.log_id is None and not hasattr(log, "maintenance_item"):
             fresh.log = log
