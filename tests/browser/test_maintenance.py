@@ -79,3 +79,39 @@ def test_plan_written_with_the_client_then_agreed_on_a_phone(page, browser, live
         assert entry.what == "Said my idea first in stand-up" and entry.value is not None
     finally:
         context.close()
+
+
+def test_the_demo_maintenance_pages_are_accessible(page, browser, live_server, transactional_db):
+    """Aisha's pages (clinician, client on a phone, her partner as support) are axe-clean and do
+    not scroll sideways on a phone."""
+    load_demo()
+    aisha = Client.objects.get(display_name="Aisha Karimi")
+    booster = selectors.due_booster(aisha)
+    sign_in(page, "sam.patel@riverside.example", DEMO_PASSWORD)
+    page.goto("/attention/")
+    expect(page.get_by_role("link", name="Offer a booster session")).to_be_visible()
+    for url, name in ((f"/clients/{aisha.pk}/maintenance/", "aisha-overview-1280"),
+                      (f"/clients/{aisha.pk}/maintenance/schedule/", "schedule-1280"),
+                      (f"/clients/{aisha.pk}/maintenance/boosters/{booster.pk}/",
+                       "booster-1280")):
+        page.goto(url)
+        assert_accessible(page)
+        shot(page, name)
+    for email, urls in (("aisha.karimi@riverside.example",
+                         ["/me/", "/me/maintenance/", f"/me/booster/{booster.pk}/",
+                          "/me/reminders/"]),
+                        ("omar.karimi@riverside.example", ["/support/"])):
+        context = browser.new_context(base_url=live_server.url,
+                                      viewport={"width": 390, "height": 844}, is_mobile=True,
+                                      has_touch=True)
+        phone = context.new_page()
+        phone.set_default_timeout(10_000)
+        try:
+            sign_in(phone, email, DEMO_PASSWORD)
+            for url in urls:
+                phone.goto(url)
+                assert_accessible(phone)
+                assert phone.evaluate("document.documentElement.scrollWidth") <= 390, url
+                shot(phone, email.split(".")[0] + url.replace("/", "-") + "390")
+        finally:
+            context.close()

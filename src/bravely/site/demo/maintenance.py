@@ -4,7 +4,7 @@ one practice done and one everyday exposure, two boosters done (the second with 
 re-ratings, so 'offer a booster session' waits in the queue), a third booster due, and her
 partner Omar as a support person with guidance. Idempotent: loading twice changes nothing."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -12,7 +12,7 @@ from bravely.accounts.models import User
 from bravely.audit.services import Actor
 from bravely.clients.models import Client
 from bravely.maintenance import selectors, services
-from bravely.maintenance.models import LifestyleExposure
+from bravely.maintenance.models import Booster, BoosterOffer, LifestyleExposure
 from bravely.portal.models import ClientAccount, SupportPerson
 from bravely.site.demo.people import DEMO_PASSWORD
 
@@ -80,6 +80,10 @@ def load(practice, users):
                 value_ratings={s.pk: 7 for s in client.value_statements.filter(
                     archived_at__isnull=True)[:2]},
                 note="Busier weeks at work." if extra else "")
+            # the story: each booster was done on the day it was due
+            done = timezone.make_aware(datetime.combine(booster.due_on, time(18)))
+            Booster.objects.filter(pk=booster.pk).update(done_at=done)
+            BoosterOffer.objects.filter(booster=booster).update(created_at=done)
     omar = SupportPerson.objects.filter(client=client, name="Omar Karimi").first()
     if omar is None:
         omar = SupportPerson.objects.create(
