@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bravely.clinical.scales import ClinicalInputError
+from bravely.clinical.scales import ClinicalInputError, _
 
 DEFAULT_BOOSTER_WEEKS: tuple[int, ...] = (2, 4, 8, 12)
 EARLIER_FACTOR = 0.5
@@ -36,18 +36,18 @@ def validate_weeks(weeks) -> tuple[int, ...]:
     try:
         values = tuple(int(w) for w in weeks)
     except (TypeError, ValueError):
-        raise ClinicalInputError("booster_weeks", "Enter whole numbers of weeks, such as "
-                                 "2, 4, 8, 12.") from None
+        raise ClinicalInputError("booster_weeks", _("Enter whole numbers of weeks, such as "
+                                 "2, 4, 8, 12.")) from None
     if not values:
-        raise ClinicalInputError("booster_weeks", "Enter at least one booster week.")
+        raise ClinicalInputError("booster_weeks", _("Enter at least one booster week."))
     if any(w < 1 or w > MAX_WEEKS for w in values):
-        raise ClinicalInputError("booster_weeks", "Each booster week must be from 1 to "
-                                 "%(max)s.", max=MAX_WEEKS)
+        raise ClinicalInputError("booster_weeks", _("Each booster week must be from 1 to "
+                                 "{max}."), max=MAX_WEEKS)
     if len(set(values)) != len(values):
-        raise ClinicalInputError("booster_weeks", "Each booster week can appear only once.")
+        raise ClinicalInputError("booster_weeks", _("Each booster week can appear only once."))
     if list(values) != sorted(values):
-        raise ClinicalInputError("booster_weeks", "List the booster weeks from the earliest "
-                                 "to the latest.")
+        raise ClinicalInputError("booster_weeks", _("List the booster weeks from the earliest "
+                                 "to the latest."))
     return values
 
 
@@ -103,12 +103,12 @@ def schedule(rung_ids, start: date, *, per_week: int, weeks: int, contexts=(),
     (shuffled) order, never the same rung twice in a row when there are two or more, each with
     the next of `contexts` in turn (variability, multiple contexts: Craske et al. 2014)."""
     if not rung_ids:
-        raise ClinicalInputError("rungs", "There are no mastered rungs to practise; mark the "
-                                 "rungs the client has mastered first.")
+        raise ClinicalInputError("rungs", _("There are no mastered rungs to practise; mark the "
+                                 "rungs the client has mastered first."))
     if not 1 <= per_week <= 7:
-        raise ClinicalInputError("per_week", "Choose from 1 to 7 practices a week.")
+        raise ClinicalInputError("per_week", _("Choose from 1 to 7 practices a week."))
     if not 1 <= weeks <= 26:
-        raise ClinicalInputError("weeks", "Choose from 1 to 26 weeks.")
+        raise ClinicalInputError("weeks", _("Choose from 1 to 26 weeks."))
     rng = random.Random(seed)
     ids = list(rung_ids)
     order: list[int] = []
@@ -143,7 +143,7 @@ def in_quiet_hours(hour: int, quiet_from: int, quiet_until: int) -> bool:
     for name, value in (("hour", hour), ("quiet_from", quiet_from),
                         ("quiet_until", quiet_until)):
         if not 0 <= value <= 23:
-            raise ClinicalInputError(name, "Hours run from 0 to 23.")
+            raise ClinicalInputError(name, _("Hours run from 0 to 23."))
     if quiet_from == quiet_until:
         return False
     if quiet_from < quiet_until:

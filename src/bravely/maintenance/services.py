@@ -27,6 +27,7 @@ from bravely.maintenance.models import (
     SupportGuidance,
 )
 from bravely.planning.selectors.safety import current_safety
+from bravely.planning.text import clinical_error
 from bravely.practice import risk
 from bravely.practice import services as practice_services
 
@@ -34,7 +35,7 @@ LIST_LIMIT = 30
 
 
 def _rule_error(error: ClinicalInputError) -> ValidationError:
-    return ValidationError({error.field: _(error.message) % error.params})
+    return clinical_error(error)
 
 
 def _text(value, field, label, limit, *, required=False) -> str:
