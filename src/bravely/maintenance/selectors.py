@@ -180,9 +180,11 @@ def planned_vs_done(client, today=None) -> dict:
 
 
 def due_items(client, today=None):
-    """Planned practices not yet done, up to a week ahead (the client's Today page)."""
+    """Planned practices not yet done, from three days ago to a week ahead (older ones are
+    counted as planned and not done; the client is not shown a list of misses)."""
     today = today or timezone.localdate()
-    return items(client).filter(log__isnull=True, planned_on__lte=today + timedelta(days=7))
+    return items(client).filter(log__isnull=True, planned_on__gte=today - timedelta(days=3),
+                                planned_on__lte=today + timedelta(days=7))
 
 
 def lifestyle(client, limit: int = 50):

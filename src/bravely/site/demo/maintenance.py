@@ -57,12 +57,16 @@ def load(practice, users):
         items = services.build_schedule(
             actor, client, per_week=1, weeks=8, start=phase.started_on + timedelta(days=7),
             contexts=["Rush hour", "In the rain", "A new route", "With a passenger"])
-        first = items[0]
-        services.log_item(actor, first, {
-            "started_at": timezone.now() - timedelta(days=ENDED_DAYS_AGO - 8),
-            "duration_minutes": 40, "distress_before": 30, "distress_peak": 45,
-            "distress_after": 20, "value_reflection": "Got to work on my own, on time."},
-            idempotency_key="demo-aisha-maintenance-1", source="session")
+        # done most weeks (one missed), peaks well below the ceiling
+        for n, item in enumerate(items[:6]):
+            if n == 3:
+                continue
+            started = timezone.make_aware(datetime.combine(item.planned_on, time(8)))
+            services.log_item(actor, item, {
+                "started_at": started, "duration_minutes": 40, "distress_before": 30,
+                "distress_peak": 45 - 3 * n, "distress_after": 20,
+                "value_reflection": "Got to work on my own, on time."},
+                idempotency_key=f"demo-aisha-maintenance-{n}", source="session")
     if not LifestyleExposure.objects.filter(client=client).exists():
         services.log_lifestyle(actor, client, {
             "what": "Drove to the supermarket at the busiest time", "distress_peak": 35,
