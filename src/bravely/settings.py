@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "bravely.practice",
     "bravely.pacing",
     "bravely.maintenance",
+    "bravely.records",
     "bravely.ops",
     "bravely.site",
 ]

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("bravely.practice.urls")),
     path("", include("bravely.pacing.urls")),
     path("", include("bravely.maintenance.urls")),
+    path("", include("bravely.records.urls")),
     path("api/v1/", api.urls),
 ]

@@ -70,7 +70,7 @@ def test_accept_applies_the_change_and_records_the_decision(advanced, alice):
     assert body["applied"]["activated_rung_id"] == advanced.rungs[1].pk
     assert Rung.objects.get(pk=advanced.rungs[0].pk).status == "mastered"
     assert Rung.objects.get(pk=advanced.rungs[1].pk).status == "active"
-    event = AuditEvent.objects.get(action="decide")
+    event = AuditEvent.objects.get(action="decide", object_id=str(advance.pk))
     assert event.via == "api" and event.actor == alice
 
 

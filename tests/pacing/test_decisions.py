@@ -48,7 +48,7 @@ def test_accepting_advance_masters_the_rung_activates_the_next_and_keeps_history
     link = changes.get(action="recommendation")
     assert link.after["recommendation"] == advance.pk
     assert link.note == "Ready; agreed with the client"
-    decide = AuditEvent.objects.get(action="decide", object_type="recommendation")
+    decide = AuditEvent.objects.get(action="decide", object_id=str(advance.pk))
     assert decide.actor == alice and decide.details["decision"] == "accepted"
     # the variability suggestion on the mastered rung is no longer made
     assert not Recommendation.objects.filter(status=Status.OPEN,

@@ -123,3 +123,28 @@ def test_the_client_time_zone_is_editable_in_the_api(planned, alice):
     bad = http.patch(url, json.dumps({"time_zone": "Mars/Olympus"}),
                      content_type="application/json")
     assert bad.status_code == 422
+
+
+def test_accepting_one_step_closes_the_others_for_that_rung(planned, practise, actor, alice):
+    _gradual(actor, planned.plan)
+    practise(**VIOLATED, hours_ago=5)
+    practise(**VIOLATED)
+    variability = Recommendation.objects.get(kind="add_variability", status="open")
+    accept(actor, variability, "Same rung, a new place next week.")
+    left = {r.kind: r for r in Recommendation.objects.filter(client=planned.client)
+            .exclude(status="superseded")}
+    assert left["add_variability"].status == "accepted"
+    for kind in ("keep_practising", "advance"):
+        assert left[kind].status == "dismissed"
+        assert left[kind].applied == {"set_aside_for": variability.pk}
+        assert "was accepted for this rung" in left[kind].decision_note
+    # the same evidence does not bring the set-aside steps back
+    refresh_recommendations(planned.client, raise_errors=True)
+    assert not _open(planned.client)
+    html = signed_in(alice).get(f"/clients/{planned.client.pk}/recommendations/").content.decode()
+    assert 'data-role="primary"' not in html.split('id="decided-h"')[0]
+    from bravely.audit.models import AuditEvent
+
+    set_aside = AuditEvent.objects.filter(action="decide",
+                                          details__applied__set_aside_for=variability.pk)
+    assert set_aside.count() == 2

@@ -54,10 +54,11 @@ def schema_error(request, exc: SchemaError):
     return api.create_response(request, {"detail": exc.errors}, status=422)
 
 
-from bravely.api import clients, maintenance, pacing, planning, practice  # noqa: E402
+from bravely.api import clients, maintenance, pacing, planning, practice, records  # noqa: E402
 
 api.add_router("/clients", clients.router, tags=["clients"])
 api.add_router("", planning.router, tags=["planning"])
 api.add_router("", practice.router, tags=["practice"])
 api.add_router("", pacing.router, tags=["pacing"])
 api.add_router("", maintenance.router, tags=["maintenance"])
+api.add_router("", records.router, tags=["records"])

@@ -752,6 +752,21 @@ def _decided(actor, rec: Recommendation, status: str, note: str, applied: dict):
         "decision": status, "kind": rec.kind, "applied": applied, "with_note": bool(note)})
 
 
+def _set_aside_siblings(actor, chosen: Recommendation) -> None:
+    """Accepting one step for a rung answers its group: the primary and the alternatives the
+    clinician did not choose are closed with a note naming the choice, so the page never shows
+    an open step that contradicts the decision. The same evidence does not bring them back."""
+    head = chosen.alternative_of_id or chosen.pk
+    siblings = (Recommendation.objects.select_for_update()
+                .filter(client=chosen.client, status=Status.OPEN)
+                .filter(Q(pk=head) | Q(alternative_of_id=head))
+                .exclude(pk=chosen.pk).exclude(kind=Kind.CRISIS_FOLLOW_UP).order_by("pk"))
+    note = _("Not chosen: “%(kind)s” was accepted for this rung.") % {
+        "kind": chosen.get_kind_display()}
+    for sibling in siblings:
+        _decided(actor, sibling, Status.DISMISSED, note, {"set_aside_for": chosen.pk})
+
+
 @transaction.atomic
 def accept(actor: Actor, rec: Recommendation, note: str = "", *, apply: bool = True,
            options: dict | None = None) -> Recommendation:
@@ -773,6 +788,7 @@ def accept(actor: Actor, rec: Recommendation, note: str = "", *, apply: bool = T
             note=(note or _("Accepted: %(kind)s") % {"kind": rec.get_kind_display()})[:500],
             changed_by=actor.user)
     _decided(actor, rec, Status.ACCEPTED, note, applied)
+    _set_aside_siblings(actor, rec)
     if applied:
         refresh_recommendations(rec.client)
     return rec

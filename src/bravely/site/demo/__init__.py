@@ -1,7 +1,8 @@
 """The fictional Riverside Anxiety Clinic. Idempotent: loading twice changes nothing.
 
 Each area adds its own demo data in a module beside this one with `load(practice, users)`,
-run in this order (planning before practice logs, practice logs before pacing).
+run in this order (planning before practice logs, practice logs before pacing, session notes
+last).
 """
 
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ from bravely.site.demo import maintenance as maintenance_demo
 from bravely.site.demo import pacing as pacing_demo
 from bravely.site.demo import planning as planning_demo
 from bravely.site.demo import practice as practice_demo
+from bravely.site.demo import records as records_demo
 from bravely.site.demo.people import CLIENTS, DEMO_PASSWORD, PRACTICE_NAME, STAFF
 
 __all__ = ["DEMO_PASSWORD", "PRACTICE_NAME", "load_demo"]
@@ -61,7 +63,7 @@ def load_demo() -> list[tuple[str, str, str]]:
         Client.objects.filter(pk=client.pk).update(
             last_activity_at=timezone.now() - timedelta(days=len(name) % 9)
         )
-    for step in (planning_demo, practice_demo, maintenance_demo, pacing_demo):
+    for step in (planning_demo, practice_demo, maintenance_demo, pacing_demo, records_demo):
         step.load(practice, users)
 
     logins = [(email, name, str(Role(role).label)) for email, name, role in STAFF]

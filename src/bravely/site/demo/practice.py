@@ -106,6 +106,12 @@ def _leo(client, actor):
         return
     _log(actor, client, assignment, "leo-0", 3, 1, 1, 0, minutes=10,
          what_happened="It was fine, I looked away most of the time.")
+    # The peak is below the starting level: the engine asks to check the ratings.
+    _log(actor, client, assignment, "leo-1", 2, 5, 3, 2, minutes=15,
+         what_happened="I watched the whole clip this time.")
+    # A stop whose reason may be medical: the engine asks for a check before the next exposure.
+    _log(actor, client, assignment, "leo-2", 1, 3, 6, 4, minutes=5, stopped_early=True,
+         stopped_early_reason="I felt dizzy and light-headed, so I sat down.")
 
 
 STORIES = {"Jordan Reyes": _jordan, "Priya Nair": _priya, "Aisha Karimi": _aisha,
