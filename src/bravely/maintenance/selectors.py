@@ -92,7 +92,7 @@ def _measures_flag(client, name: str) -> bool:
     try:
         measures = importlib.import_module("bravely.measures.selectors")
         history = measures.score_history(client)
-    except (ImportError, AttributeError):
+    except Exception:  # another app's shape must never break a booster: treated as "no"
         return False
     for item in history or []:
         value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
