@@ -268,3 +268,36 @@ def fictional_wording(instrument, *, prefix="Demo question") -> dict:
                                      for o in item.options}}
                for n, item in enumerate(instrument.rules.items, 1)}
     return to_questionnaire(instrument.rules, wording, title=f"Fictional {instrument.code}")
+# Maintenance
+
+
+def make_maintenance(actor, planned):
+    """`planned` after active treatment: every rung mastered (one log with a value reflection on
+    the top rung), then the status set to maintenance through clients.services, which starts the
+    maintenance phase (boosters at 2, 4, 8, 12 weeks). Returns `planned` with .phase added."""
+    from bravely.maintenance.selectors import phase_of
+    from bravely.planning.models import Rung
+
+    make_log(actor, planned.client, planned.rungs[2], peak=45,
+             value_reflection="I sat with my team and joined in")
+    for rung in planned.rungs:
+        fresh = Rung.objects.get(pk=rung.pk)
+        planning.update_rung(actor, fresh, {"status": "mastered"}, version=fresh.version)
+    client_services.update_client(actor, planned.client, {"status": "maintenance"})
+    planned.client.refresh_from_db()
+    planned.phase = phase_of(planned.client)
+    return planned
+
+
+def plan_data(**overrides):
+    """A relapse-prevention plan as the service takes it."""
+    return {
+        "values_reinforced": [{"achievement": "Join a lunch table",
+                               "values": "Be there for my friends"}],
+        "life_vision": "Being a colleague people can count on",
+        "warning_signs": [{"sign": "Skipping lunch with the team",
+                           "action": "Join them the next day"}],
+        "lapse_note": "A slip is not a fall.",
+        "contacts": [{"name": "Sam", "how": "friend, 555 0100"}],
+        "skills": [{"skill": "Problem-solving", "when": "When a task feels too big"}],
+        "safety_note": "My ceiling still applies.", **overrides}

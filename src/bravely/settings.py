@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "bravely.practice",
     "bravely.measures",
     "bravely.pacing",
+    "bravely.maintenance",
     "bravely.records",
     "bravely.progress",
     "bravely.ops",

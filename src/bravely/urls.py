@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("bravely.portal.urls")),
     path("", include("bravely.practice.urls")),
     path("", include("bravely.pacing.urls")),
+    path("", include("bravely.maintenance.urls")),
     path("", include("bravely.records.urls")),
     path("", include("bravely.progress.urls")),
     path("", include("bravely.measures.urls")),

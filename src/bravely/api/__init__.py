@@ -56,6 +56,7 @@ def schema_error(request, exc: SchemaError):
 
 from bravely.api import (  # noqa: E402
     clients,
+    maintenance,
     measures,
     pacing,
     planning,
@@ -68,6 +69,7 @@ api.add_router("/clients", clients.router, tags=["clients"])
 api.add_router("", planning.router, tags=["planning"])
 api.add_router("", practice.router, tags=["practice"])
 api.add_router("", pacing.router, tags=["pacing"])
+api.add_router("", maintenance.router, tags=["maintenance"])
 api.add_router("", records.router, tags=["records"])
 api.add_router("", progress.router, tags=["progress"])
 api.add_router("", measures.router, tags=["measures"])

@@ -153,7 +153,8 @@ def _key(header: str | None, body: str | None) -> str:
 
 
 _RISK_FIELD = {"<int:client_id>/logs": ("risk_flag", risk.LOG),
-               "<int:client_id>/check-ins": ("risk", risk.CHECK_IN)}
+               "<int:client_id>/check-ins": ("risk", risk.CHECK_IN),
+               "<int:client_id>/maintenance/items/<int:item_id>/log": ("risk_flag", risk.LOG)}
 
 
 def alert_on_refused_risk(request) -> None:

@@ -58,6 +58,15 @@ PAGES = {
     "support_home": _("Support person: home"),
     "support_summary": _("Support person: shared summary"),
     "support_form": _("Support person form"),
+    "maintenance_overview": _("Maintenance page"),
+    "maintenance_plan_form": _("Relapse-prevention plan form"),
+    "maintenance_plan_history": _("Relapse-prevention plan versions"),
+    "maintenance_schedule_form": _("Maintenance practice form"),
+    "portal_relapse_plan": _("Portal: My plan for keeping my gains"),
+    "portal_maintenance": _("Portal: Keeping it up"),
+    "portal_maintenance_log": _("Portal: maintenance practice log form"),
+    "portal_lifestyle": _("Portal: everyday exposure form"),
+    "portal_reminders": _("Portal: Reminders"),
 }
 
 

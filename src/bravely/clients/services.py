@@ -16,6 +16,7 @@ from bravely.accounts.models import Role
 from bravely.accounts.selectors import membership_of
 from bravely.audit.services import Actor, record
 from bravely.clients.models import Client, ConsentItem, ConsentRecord
+from bravely.clients.signals import status_changed
 
 EDITABLE_FIELDS = (
     "display_name", "date_of_birth", "pronouns", "presenting_concerns", "status",
@@ -83,6 +84,9 @@ def update_client(actor: Actor, client: Client, data: dict, care_team=None) -> C
             client.care_team.set(new)
             changed["care_team"] = [sorted(old), sorted(new)]
     record(actor, "update", client, details={"changed": changed})
+    if "status" in changed:  # e.g. maintenance/ starts the maintenance phase
+        status_changed.send(sender=Client, actor=actor, client=client,
+                            before=changed["status"][0], after=changed["status"][1])
     return client
 
 

@@ -93,6 +93,7 @@ def client_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "care_team"}
         fresh = Client.objects.get(pk=client.pk)
+        was = fresh.status
         try:
             services.update_client(Actor.from_request(request), fresh, data,
                                    care_team=form.cleaned_data["care_team"])
@@ -100,6 +101,8 @@ def client_edit(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
+            if was != Client.Status.MAINTENANCE and fresh.status == Client.Status.MAINTENANCE:
+                return redirect("maintenance_plan", pk=client.pk)  # write the plan together
             if selectors.visible_clients(request.user).filter(pk=client.pk).exists():
                 return redirect("client_detail", pk=client.pk)
             return redirect("caseload")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from bravely.clients.models import Client
 from bravely.clients.selectors import CareTeam, editable_clients, get_client, visible_clients
+from bravely.maintenance.models import BoosterOffer
 from bravely.measures.models import OffTrack
 from bravely.pacing.models import Kind, PacingState, Recommendation
 from bravely.practice.models import CheckIn, PracticeLog, RiskAlert, StopEvent
@@ -153,9 +154,13 @@ def _counts(user, scope, since) -> dict[str, dict[int, int]]:
         tagged(CareTeam.objects.filter(user=user), "editable"),
         tagged(OffTrack.objects.filter(client_id__in=scope, closed_at__isnull=True),
                "off_track"),
+        # maintenance: a booster re-rating rose or a warning sign was noticed
+        tagged(BoosterOffer.objects.filter(client_id__in=scope,
+                                           status=BoosterOffer.Status.OPEN), "booster"),
     ]
     found: dict[str, dict[int, int]] = {tag: {} for tag in (
-        "alerts", "stops", "crisis", "missed", "pending", "stale", "editable", "off_track")}
+        "alerts", "stops", "crisis", "missed", "pending", "stale", "editable", "off_track",
+        "booster")}
     for client_id, n, tag in parts[0].union(*parts[1:], all=True):
         found[tag][client_id] = n
     return found
@@ -213,6 +218,7 @@ def needs_attention(user, *, everyone: bool = False, now=None) -> AttentionQueue
                "missed_practice": rec.get("missed", 0), "pending": rec.get("pending", 0),
                "out_of_date": pk in stale, "can_edit": pk in editable,
                "not_on_track": counted["off_track"].get(pk, 0),
+               "offer_booster": counted["booster"].get(pk, 0),
                "off_track_code": off_track.get(pk, {}).get("instrument__code"),
                "off_track_reason": off_track.get(pk, {}).get("reason")}
         row["risk"] = row["open_alerts"] + row["open_crisis"]
@@ -222,13 +228,14 @@ def needs_attention(user, *, everyone: bool = False, now=None) -> AttentionQueue
             continue
         if not everyone and not (row["risk"] or row["over_ceiling"] or row["early_exits"]
                                  or row["missed_practice"] or row["pending"]
-                                 or row["out_of_date"] or row["not_on_track"]):
+                                 or row["offer_booster"] or row["out_of_date"]
+                                 or row["not_on_track"]):
             continue
         rows.append(row)
     # stable: equal rows keep the database's order by name and id
     rows.sort(key=lambda r: (-r["risk"], -r["over_ceiling"], -r["early_exits"],
-                             -r["missed_practice"], -r["pending"], -r["out_of_date"],
-                             -r["not_on_track"]))
+                             -r["missed_practice"], -r["pending"], -r["offer_booster"],
+                             -r["out_of_date"], -r["not_on_track"]))
     return AttentionQueue(rows)
 
 

@@ -37,6 +37,7 @@ class SupportPerson(models.Model):
         LADDER = "ladder", _("The ladder and which rungs are done")
         VALUES = "values", _("The values the work serves")
         PROGRESS = "progress", _("Practice progress (how often, not the details)")
+        RELAPSE_PLAN = "relapse_plan", _("The plan for keeping my gains (maintenance)")
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="supports")
     user = models.ForeignKey(

@@ -11,6 +11,7 @@ from bravely.audit.services import Actor, record
 from bravely.clients.selectors import get_client
 from bravely.core.forms import add_service_errors
 from bravely.core.http import client_ip
+from bravely.maintenance import selectors as maintenance_selectors
 from bravely.portal import selectors, services
 from bravely.portal.forms import InviteClientForm, JoinForm, SupportPersonForm
 from bravely.portal.services import join_link
@@ -135,4 +136,5 @@ def support_summary(request, support_pk):
             archived_at__isnull=True).order_by("rank", "id")
     if "progress" in support.shares:
         context["weeks"] = practice_selectors.practice_per_week(client)
+    context.update(maintenance_selectors.support_context(support))  # guidance, relapse plan
     return render(request, "portal/support_summary.html", context)

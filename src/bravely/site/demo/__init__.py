@@ -16,6 +16,7 @@ from bravely.audit.services import Actor
 from bravely.clients import services as client_services
 from bravely.clients.models import Client, ConsentItem
 from bravely.portal.models import ClientAccount, SupportPerson
+from bravely.site.demo import maintenance as maintenance_demo
 from bravely.site.demo import measures as measures_demo
 from bravely.site.demo import pacing as pacing_demo
 from bravely.site.demo import planning as planning_demo
@@ -64,8 +65,8 @@ def load_demo() -> list[tuple[str, str, str]]:
         Client.objects.filter(pk=client.pk).update(
             last_activity_at=timezone.now() - timedelta(days=len(name) % 9)
         )
-    for step in (planning_demo, practice_demo, progress_demo, measures_demo, pacing_demo,
-                 records_demo):
+    for step in (planning_demo, practice_demo, progress_demo, measures_demo, maintenance_demo,
+                 pacing_demo, records_demo):
         step.load(practice, users)
 
     logins = [(email, name, str(Role(role).label)) for email, name, role in STAFF]

@@ -1,9 +1,11 @@
 import os
+import threading
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from bravely.maintenance.reminders import run_forever
 from bravely.site.demo import DEMO_PASSWORD, PRACTICE_NAME, load_demo
 
 
@@ -27,4 +29,7 @@ class Command(BaseCommand):
             if "SITE_ROOT" not in os.environ:  # links in e-mails point at this server
                 settings.SITE_ROOT = f"http://{host}:{port}"
             self.stdout.write(f"\nOpen http://{host}:{port}/ (Ctrl+C stops the server)\n")
+            # the reminder worker beside the server (e-mails go to this console in the demo)
+            threading.Thread(target=run_forever, args=(60,), daemon=True,
+                             name="bravely-worker").start()
             call_command("runserver", f"{host}:{port}", use_reloader=False)
