@@ -109,6 +109,13 @@ class AttentionQueue:
     def __iter__(self):
         return iter(self._clients(self.rows))
 
+    def get(self, *, pk: int):
+        """One client's row, like a queryset's get (Client.DoesNotExist when not in the queue)."""
+        for row in self.rows:
+            if row["id"] == pk:
+                return self._clients([row])[0]
+        raise Client.DoesNotExist(pk)
+
     def __getitem__(self, index):
         if isinstance(index, slice):
             return self._clients(self.rows[index])
