@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from bravely.audit.services import Actor, record
 from bravely.core.forms import add_service_errors
+from bravely.core.params import id_param, text_param
 from bravely.planning.forms.values import AssessmentForm
 from bravely.planning.models import SafetyAcknowledgement, ValuesAssessment
 from bravely.planning.selectors.config import crisis_resources_for, domains
@@ -150,7 +151,7 @@ def stop(request):
     """'I need to stop': POST records the early exit at once; GET shows the plan for stopping."""
     client = own_client(request.user)
     if request.method == "POST":
-        assignment = client.assignments.filter(pk=request.POST.get("assignment") or 0).first()
+        assignment = client.assignments.filter(pk=id_param(request.POST, "assignment") or 0).first()
         practice_services.record_stop(_actor(request), client, assignment)
         return redirect("portal_stop")
     record(_actor(request), "view", client, object_type="portal_stop")
@@ -262,7 +263,7 @@ def safety_plan(request):
         try:
             acknowledge_safety(
                 _actor(request), safety, method=SafetyAcknowledgement.Method.PORTAL,
-                note=request.POST.get("note", "")[:500])
+                note=text_param(request.POST, "note", max_length=500))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -281,7 +282,8 @@ def sharing(request):
     """Who the client shares a summary with; the client can stop sharing at any time."""
     client = own_client(request.user)
     if request.method == "POST":
-        support = get_object_or_404(client.supports, pk=request.POST.get("support") or 0)
+        support = get_object_or_404(client.supports,
+                                    pk=id_param(request.POST, "support", required=True))
         portal_services.revoke_support(_actor(request), support)
         messages.success(request, _("You no longer share anything with %(name)s.") % {
             "name": support.name})
