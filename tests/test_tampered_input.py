@@ -235,10 +235,10 @@ def test_nul_in_a_parameter_name_is_refused(objects, alice):
 
 
 def test_the_api_answers_nul_in_a_query_in_its_own_shape(objects, alice):
-    from tests.access import token_for
+    from tests.factories import token
 
     response = HttpClient().get("/api/v1/clients", {"status": "a\x00"},
-                                headers={"Authorization": f"Bearer {token_for(alice)}"})
+                                headers={"Authorization": f"Bearer {token(alice)}"})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", "status"]
 

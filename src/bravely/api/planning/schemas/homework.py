@@ -4,15 +4,15 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from bravely.api.schemas import Input
+from bravely.api.schemas import Date, Input
 
 
 class AssignmentIn(Input):
     rung_id: int
     frequency_per_week: int | None = Field(None, ge=1, le=21, description="Defaults to the "
                                            "chosen pace's practices per week.")
-    starts_on: date
-    ends_on: date
+    starts_on: Date
+    ends_on: Date
     contexts_to_vary: str = Field("", max_length=2000)
     instructions: str = Field(min_length=1, max_length=4000)
     coping_plan: str = Field("", max_length=4000, description="Empty: drafted from the safety "
