@@ -112,9 +112,10 @@ def test_every_form_uses_the_bounded_choice_fields():
 
 # ---------------------------------------------------------------- the cases in issue 14
 
-@pytest.fixture
-def objects(planned, actor, alice, dana, practice, jordan):
-    """Every object the access matrices' routes name (their `objects` fixtures, combined)."""
+@pytest.fixture(name="objects")
+def every_record(planned, actor, alice, dana, practice, jordan):
+    """Every object the access matrices' routes name (their `objects` fixtures, combined); also
+    the records tests/api/test_fuzz.py sends its requests about."""
     client = planned.client
     statement = client.value_statements.first()
     goal = planning.create_goal(actor, client, statement=statement, what="Speak up", times=1,
