@@ -118,6 +118,9 @@ def database_from_url(url: str) -> dict:
         "PORT": str(parts.port or ""),
         "OPTIONS": dict(parse_qsl(parts.query)),
         "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", "0"),
+        # A kept connection the server has dropped (a restart, pg_terminate_backend) is noticed
+        # before a request uses it, and replaced (tests/faults/test_database_goes_away.py).
+        "CONN_HEALTH_CHECKS": True,
     }
 
 
