@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "bravely.portal.middleware.ClientLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "bravely.core.middleware.BadInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -127,6 +128,8 @@ def database_from_url(url: str) -> dict:
         # Persistent connections: a new PostgreSQL connection costs several milliseconds per
         # request; each worker keeps its own for up to 10 minutes, checked before reuse.
         "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", "600"),
+        # A kept connection the server has dropped (a restart, pg_terminate_backend) is noticed
+        # before a request uses it, and replaced (tests/faults/test_database_goes_away.py).
         "CONN_HEALTH_CHECKS": True,
     }
 

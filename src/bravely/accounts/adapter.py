@@ -1,5 +1,9 @@
+from urllib.parse import quote
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from bravely.accounts import ratelimits
 from bravely.core.http import client_ip
@@ -11,6 +15,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def get_reset_password_from_key_url(self, key):
+        """The reset link starts with SITE_ROOT, like every link Bravely e-mails: never with the
+        request's Host header, which whoever asks for the reset chooses (the subject has a fixed
+        prefix, ACCOUNT_EMAIL_SUBJECT_PREFIX, for the same reason)."""
+        return settings.SITE_ROOT.rstrip("/") + reverse("account_reset_password_from_key",
+                                                        kwargs={"uidb36": "UID", "key": "KEY"}
+                                                        ).replace("UID-KEY", quote(key))
 
     def get_client_ip(self, request):
         """The address every allauth rate limit counts by: REMOTE_ADDR, or the proxy's

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bravely.accounts.models import Membership, Practice, Role
 from bravely.clients.models import ConsentItem
+from bravely.core import forms as core_forms
 
 
 class InviteForm(forms.Form):
@@ -24,7 +25,7 @@ class AcceptInvitationForm(forms.Form):
         return data
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(core_forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["role", "supervisor", "is_active"]
@@ -37,7 +38,7 @@ class MembershipForm(forms.ModelForm):
         ).exclude(pk=self.instance.pk).select_related("user")
 
 
-class PracticeForm(forms.ModelForm):
+class PracticeForm(core_forms.ModelForm):
     class Meta:
         model = Practice
         fields = ["name", "require_clinician_2fa", "default_region"]
@@ -46,7 +47,7 @@ class PracticeForm(forms.ModelForm):
         return self.cleaned_data["default_region"].strip().upper()
 
 
-class ConsentItemForm(forms.ModelForm):
+class ConsentItemForm(core_forms.ModelForm):
     class Meta:
         model = ConsentItem
         fields = ["kind", "text", "position", "is_active"]

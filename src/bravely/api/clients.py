@@ -8,7 +8,7 @@ from pydantic import field_validator
 
 from bravely.accounts.models import User
 from bravely.accounts.selectors import clinicians_of_practice
-from bravely.api.schemas import Id
+from bravely.api.schemas import Date, Id, Input
 from bravely.audit.services import Actor, record
 from bravely.clients import selectors, services
 from bravely.clients.models import (
@@ -99,9 +99,9 @@ def _time_zone(value: str | None) -> str | None:
     return value
 
 
-class ClientIn(Schema):
+class ClientIn(Input):
     display_name: str = Field(min_length=1, max_length=100)
-    date_of_birth: date | None = None
+    date_of_birth: Date | None = None
     pronouns: str = Field("", max_length=40)
     presenting_concerns: str = Field("", max_length=4000)
     status: ClientStatus = "intake"
@@ -120,18 +120,19 @@ class ClientIn(Schema):
     _tz = field_validator("time_zone")(_time_zone)
 
 
-class ClientPatch(Schema):
-    display_name: str | None = Field(None, min_length=1, max_length=100)
-    date_of_birth: date | None = None
-    # May be left out, not sent as null: the record has no null for them (send "" to empty).
+class ClientPatch(Input):
+    # Only date_of_birth may be sent as null (to clear it). The other fields may be left out but
+    # not sent as null: the record has no null for them (send "" to empty a text).
+    display_name: str = Field(None, min_length=1, max_length=100)
+    date_of_birth: Date | None = None
     pronouns: str = Field(None, max_length=40)
     presenting_concerns: str = Field(None, max_length=4000)
-    status: ClientStatus | None = None
-    primary_clinician_id: Id | None = None
-    care_team: list[Id] | None = Field(None, max_length=50)
-    distress_scale: Scale | None = None
-    locale: Literal["en"] | None = None
-    region: str | None = Field(None, pattern=REGION)
+    status: ClientStatus = None
+    primary_clinician_id: Id = None
+    care_team: list[Id] = Field(None, max_length=50)
+    distress_scale: Scale = None
+    locale: Literal["en"] = None
+    region: str = Field(None, pattern=REGION)
     time_zone: str = Field(None, max_length=64)
 
     _dob = field_validator("date_of_birth")(_birth_date)
@@ -141,7 +142,7 @@ class ClientPatch(Schema):
     _tz = field_validator("time_zone")(_time_zone)
 
 
-class ArchiveIn(Schema):
+class ArchiveIn(Input):
     reason: str = Field(min_length=1, max_length=500)
 
     _nul = field_validator("reason")(_no_nul_characters)

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
 from bravely.accounts.selectors import membership_of
+from bravely.api.schemas import Input
 from bravely.audit.services import Actor, record
 from bravely.clients.selectors import get_client
 from bravely.pacing import selectors, services
@@ -93,7 +94,7 @@ def _no_nul(value: str) -> str:
     return value
 
 
-class AcceptIn(Schema):
+class AcceptIn(Input):
     note: str = Field("", max_length=3000)
     apply: bool = Field(True, description="Change the ladder now (advance, step back, split).")
     to_rung_id: int | None = Field(None, description="Advance or step back to this rung instead "
@@ -103,7 +104,7 @@ class AcceptIn(Schema):
     _nul = field_validator("note", "behaviour")(_no_nul)
 
 
-class DismissIn(Schema):
+class DismissIn(Input):
     note: str = Field("", max_length=3000)
 
     _nul = field_validator("note")(_no_nul)

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from bravely.api.schemas import Input
+from bravely.api.schemas import DateTime, Input
 from bravely.audit.services import Actor, record
 from bravely.clients.selectors import get_client
 from bravely.practice import risk, selectors, services
@@ -68,7 +68,7 @@ class LogIn(Input):
     rung_id: int
     assignment_id: int | None = None
     idempotency_key: str | None = Field(None, max_length=64)
-    started_at: datetime
+    started_at: DateTime
     duration_minutes: int = Field(ge=1, le=1440)
     distress_before: int = Field(ge=0)
     distress_peak: int = Field(ge=0)
@@ -100,7 +100,7 @@ class LogPage(Schema):
     items: list[LogOut]
 
 
-class ValueRating(Schema):
+class ValueRating(Input):
     statement_id: int
     rating: int = Field(ge=0, le=10)
 

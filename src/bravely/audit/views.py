@@ -5,16 +5,15 @@ from bravely.accounts.selectors import get_admin_membership
 from bravely.audit.models import AuditEvent
 from bravely.audit.selectors import audit_events_for
 from bravely.core.pagination import paginate
+from bravely.core.params import choice_param, id_param, text_param
 
 
 @login_required
 def audit_log(request):
     get_admin_membership(request.user)
-    action = request.GET.get("action", "")
-    if action not in AuditEvent.Action.values:
-        action = ""
-    client = request.GET.get("client", "").strip()[:20]
-    actor = request.GET.get("actor", "").replace("\x00", "").strip()[:100]  # no NUL in PostgreSQL
+    action = choice_param(request.GET, "action", AuditEvent.Action.values)
+    client = id_param(request.GET, "client")
+    actor = text_param(request.GET, "actor", max_length=100)
     page = paginate(request, audit_events_for(request.user, action=action, client_id=client,
                                               actor=actor), per_page=50)
     params = request.GET.copy()

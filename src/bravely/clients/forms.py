@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from bravely.accounts.models import User
 from bravely.accounts.selectors import clinicians_of_practice
 from bravely.clients.models import Client, ConsentItem, ConsentRecord, default_time_zone
+from bravely.core import forms as core_forms
 
 region_validator = RegexValidator(
     r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$",
@@ -15,8 +16,8 @@ region_validator = RegexValidator(
 )
 
 
-class ClientForm(forms.ModelForm):
-    care_team = forms.ModelMultipleChoiceField(
+class ClientForm(core_forms.ModelForm):
+    care_team = core_forms.ModelMultipleChoiceField(
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -76,7 +77,7 @@ class ConsentForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=ConsentRecord.Decision.choices, widget=forms.RadioSelect
     )
-    items = forms.ModelMultipleChoiceField(
+    items = core_forms.ModelMultipleChoiceField(
         queryset=ConsentItem.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

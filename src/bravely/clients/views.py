@@ -13,6 +13,7 @@ from bravely.clients.forms import ArchiveForm, ClientForm, ConsentForm
 from bravely.clients.models import Client
 from bravely.core.forms import add_service_errors
 from bravely.core.pagination import paginate
+from bravely.core.params import text_param
 from bravely.planning.selectors.path import treatment_path
 from bravely.practice.selectors import open_alerts
 
@@ -31,7 +32,7 @@ def caseload(request):
     if status not in Client.Status.values:
         status = ""
     archived = request.GET.get("archived") == "1"
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL
+    query = text_param(request.GET, "q", max_length=100)
     clients = selectors.caseload(request.user, status=status, archived=archived, query=query)
     page = paginate(request, clients)
     record(Actor.from_request(request), "view", object_type="caseload",

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bravely.core import forms as core_forms
 from bravely.pacing.models import POLICY_FIELDS, Kind, PacingSettings
 from bravely.pacing.services import APPLIES
 
@@ -36,7 +37,7 @@ class DecisionForm(forms.Form):
                 "the risk (or why nothing is needed).")
 
 
-class PacingSettingsForm(forms.ModelForm):
+class PacingSettingsForm(core_forms.ModelForm):
     class Meta:
         model = PacingSettings
         fields = list(POLICY_FIELDS)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from bravely.audit.services import Actor, record
 from bravely.core.forms import add_service_errors
+from bravely.core.params import id_param, text_param
 from bravely.measures.selectors import due_for_client
 from bravely.planning.forms.values import AssessmentForm
 from bravely.planning.models import SafetyAcknowledgement, ValuesAssessment
@@ -177,7 +178,7 @@ def stop(request):
         assignment = None
         if request.POST.get("assignment"):
             assignment = get_object_or_404(client.assignments,
-                                           pk=request.POST.get("assignment") or 0)
+                                           pk=id_param(request.POST, "assignment"))
         practice_services.record_stop(_actor(request), client, assignment)
         messages.info(request, _("Stopping was recorded. You did not fail: your clinician will "
                                  "use this to adjust the pace with you."))
@@ -326,7 +327,7 @@ def safety_plan(request):
         try:
             acknowledge_safety(
                 _actor(request), safety, method=SafetyAcknowledgement.Method.PORTAL,
-                note=request.POST.get("note", "")[:500])
+                note=text_param(request.POST, "note", max_length=500))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -345,7 +346,8 @@ def sharing(request):
     """Who the client shares a summary with; the client can stop sharing at any time."""
     client = own_client(request.user)
     if request.method == "POST":
-        support = get_object_or_404(client.supports, pk=request.POST.get("support") or 0)
+        support = get_object_or_404(client.supports,
+                                    pk=id_param(request.POST, "support", required=True))
         portal_services.revoke_support(_actor(request), support)
         messages.success(request, _("You no longer share anything with %(name)s.") % {
             "name": support.name})

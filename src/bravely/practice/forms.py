@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bravely.core import forms as core_forms
 from bravely.planning.selectors.safety import skill_label
 from bravely.practice.models import CheckInSettings, PracticeLog
 
@@ -37,14 +38,14 @@ class PracticeLogForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
-    duration_minutes = forms.IntegerField(label=_("How long did it last (minutes)?"),
+    duration_minutes = core_forms.IntegerField(label=_("How long did it last (minutes)?"),
                                           min_value=1, max_value=1440)
-    distress_before = forms.IntegerField(label=_("Distress just before"))
-    distress_peak = forms.IntegerField(label=_("Distress at its highest"))
-    distress_after = forms.IntegerField(label=_("Distress at the end"))
+    distress_before = core_forms.IntegerField(label=_("Distress just before"))
+    distress_peak = core_forms.IntegerField(label=_("Distress at its highest"))
+    distress_after = core_forms.IntegerField(label=_("Distress at the end"))
     peak_confirmed = forms.BooleanField(
         label=_("Yes, the peak really was lower than before or after"), required=False)
-    likelihood_after = forms.IntegerField(
+    likelihood_after = core_forms.IntegerField(
         label=_("How likely does it seem now (0-100 %)?"), min_value=0, max_value=100,
         required=False, widget=distress_widget(100, 5))
     feared_outcome_happened = forms.ChoiceField(
@@ -52,7 +53,7 @@ class PracticeLogForm(forms.Form):
         choices=PracticeLog.Happened.choices)
     what_happened = forms.CharField(label=_("What actually happened?"), required=False,
                                     max_length=3000, widget=forms.Textarea(attrs=TEXT))
-    surprise = forms.IntegerField(
+    surprise = core_forms.IntegerField(
         label=_("How surprised were you (0-10)?"), min_value=0, max_value=10, required=False,
         widget=distress_widget(10))
     safety_behaviours_used = forms.MultipleChoiceField(
@@ -136,7 +137,7 @@ class CheckInForm(forms.Form):
     risk = forms.TypedChoiceField(
         label="", choices=[("no", _("No")), ("yes", _("Yes"))], widget=forms.RadioSelect,
         coerce=lambda v: v == "yes")
-    tolerable_distress = forms.IntegerField(label=_("The most distress you could handle in "
+    tolerable_distress = core_forms.IntegerField(label=_("The most distress you could handle in "
                                                     "practice this week"), required=False)
     note = forms.CharField(label=_("Anything you want your clinician to know?"), required=False,
                            max_length=2000, widget=forms.Textarea(attrs=TEXT))
@@ -144,12 +145,12 @@ class CheckInForm(forms.Form):
     def __init__(self, *args, client, question, statements, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["risk"].label = question
-        self.fields["tolerable_distress"] = forms.IntegerField(
+        self.fields["tolerable_distress"] = core_forms.IntegerField(
             label=self.fields["tolerable_distress"].label, required=False, min_value=0,
             max_value=client.scale_max, widget=distress_widget(client.scale_max))
         self.statements = statements
         for statement in statements:
-            self.fields[f"value_{statement.pk}"] = forms.IntegerField(
+            self.fields[f"value_{statement.pk}"] = core_forms.IntegerField(
                 label=_("This week, how much did you live by: “%(value)s” (0-10)?") % {
                     "value": statement.text},
                 min_value=0, max_value=10, required=False,
@@ -171,7 +172,7 @@ class CheckInForm(forms.Form):
 class JournalForm(forms.Form):
     text = forms.CharField(label=_("What do you want to note?"), max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 5}))
-    value = forms.ModelChoiceField(label=_("Which of your values is it about? (optional)"),
+    value = core_forms.ModelChoiceField(label=_("Which of your values is it about? (optional)"),
                                    queryset=None, required=False)
 
     def __init__(self, *args, client, **kwargs):
@@ -185,7 +186,7 @@ class CloseAlertForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class CheckInSettingsForm(forms.ModelForm):
+class CheckInSettingsForm(core_forms.ModelForm):
     class Meta:
         model = CheckInSettings
         fields = ["risk_question", "every_days"]
@@ -196,6 +197,6 @@ class CheckInSettingsForm(forms.ModelForm):
 
 
 class ClientCheckInForm(forms.Form):
-    every_days = forms.IntegerField(
+    every_days = core_forms.IntegerField(
         label=_("This client checks in every (days)"), min_value=1, max_value=60, required=False,
         help_text=_("Leave empty to use the practice's default."))

@@ -13,6 +13,7 @@ from bravely.api.planning.schemas.config import (
     DomainIn,
     DomainOut,
     DomainPatch,
+    SettingsIn,
     SettingsIO,
 )
 from bravely.planning.models import CrisisResource, ValueDomain
@@ -79,7 +80,7 @@ def read_settings(request):
 
 @router.put("/planning-settings", response=SettingsIO,
             summary="Change values scoring and ladder check settings (admin)")
-def update_settings(request, payload: SettingsIO):
+def update_settings(request, payload: SettingsIn):
     membership = get_admin_membership(request.user)
     return config_services.update_planning_settings(actor(request), membership.practice,
                                              payload.dict())

@@ -4,17 +4,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bravely.clients.forms import region_validator
+from bravely.core import forms as core_forms
 from bravely.planning.models.config import CrisisResource, PlanningSettings, ValueDomain
 from bravely.planning.services.config import SETTINGS_FIELDS
 
 
-class ValueDomainForm(forms.ModelForm):
+class ValueDomainForm(core_forms.ModelForm):
     class Meta:
         model = ValueDomain
         fields = ["name", "position", "is_active"]
 
 
-class CrisisResourceForm(forms.ModelForm):
+class CrisisResourceForm(core_forms.ModelForm):
     url = forms.URLField(label=_("Web address"), required=False, max_length=200,
                          assume_scheme="https")
 
@@ -29,7 +30,7 @@ class CrisisResourceForm(forms.ModelForm):
         return region
 
 
-class PlanningSettingsForm(forms.ModelForm):
+class PlanningSettingsForm(core_forms.ModelForm):
     class Meta:
         model = PlanningSettings
         fields = list(SETTINGS_FIELDS)

@@ -3,11 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bravely.core import forms as core_forms
 from bravely.planning.forms._common import DATE
 
 
 class AssignmentForm(forms.Form):
-    frequency_per_week = forms.IntegerField(label=_("Practices per week"), min_value=1,
+    frequency_per_week = core_forms.IntegerField(label=_("Practices per week"), min_value=1,
                                             max_value=21)
     rating_every_minutes = forms.IntegerField(
         label=_("Ask for a rating every (minutes)"), min_value=1, max_value=30, initial=3,
@@ -52,7 +53,7 @@ class RationaleForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 10}))
     correction_reason = forms.CharField(label=_("Reason for the correction"), max_length=500,
                                         required=False)
-    corrects = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    corrects = core_forms.IdField()
 
     def __init__(self, *args, correcting=False, **kwargs):
         super().__init__(*args, **kwargs)

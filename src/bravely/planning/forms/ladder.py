@@ -4,13 +4,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bravely.core import forms as core_forms
 from bravely.planning.forms._common import DATE, DistressMixin
 from bravely.planning.models.ladder import ExposurePlan, Rung
 from bravely.planning.models.values import ValueStatement
 
 
-class PlanForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class PlanForm(core_forms.ModelForm):
+    version = core_forms.IdField()
 
     class Meta:
         model = ExposurePlan
@@ -26,9 +27,9 @@ class PlanForm(forms.ModelForm):
             del self.fields["version"]
 
 
-class RungForm(DistressMixin, forms.ModelForm):
+class RungForm(DistressMixin, core_forms.ModelForm):
     distress_fields = ("predicted_distress", "own_ceiling")
-    feared_likelihood = forms.IntegerField(
+    feared_likelihood = core_forms.IntegerField(
         label=_("Likelihood of the feared outcome (%)"), required=False, min_value=0,
         max_value=100, widget=forms.NumberInput(attrs={"min": 0, "max": 100}),
         help_text=_("How likely the client thinks it is, 0 to 100 %."),
@@ -36,8 +37,8 @@ class RungForm(DistressMixin, forms.ModelForm):
             "min_value": _("The likelihood must be from 0 to 100 percent."),
             "max_value": _("The likelihood must be from 0 to 100 percent."),
         })
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = core_forms.IdField()
+    revision = core_forms.IdField()
 
     class Meta:
         model = Rung

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bravely.core import forms as core_forms
 from bravely.planning.forms._common import DATE
 from bravely.planning.selectors.pace import default_pace_options
 
@@ -23,10 +24,10 @@ class PaceForm(forms.Form):
             self.fields[f"{key}_offered"] = forms.BooleanField(
                 label=_("Offer “%(label)s”") % {"label": o["label"]}, required=False,
                 initial=True)
-            self.fields[f"{key}_sessions"] = forms.IntegerField(
+            self.fields[f"{key}_sessions"] = core_forms.IntegerField(
                 label=_("%(label)s: sessions per week") % {"label": o["label"]},
                 min_value=0, max_value=7, initial=o["sessions_per_week"])
-            self.fields[f"{key}_practices"] = forms.IntegerField(
+            self.fields[f"{key}_practices"] = core_forms.IntegerField(
                 label=_("%(label)s: practices per week") % {"label": o["label"]},
                 min_value=1, max_value=21, initial=o["practices_per_week"])
             self.fields[f"{key}_rungs"] = forms.DecimalField(

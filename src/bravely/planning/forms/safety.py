@@ -4,6 +4,7 @@ acknowledgement recorded in session."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bravely.core import forms as core_forms
 from bravely.planning.forms._common import DistressMixin
 from bravely.planning.models.safety import CopingKind, SafetyAcknowledgement
 
@@ -11,8 +12,8 @@ from bravely.planning.models.safety import CopingKind, SafetyAcknowledgement
 class SafetyForm(DistressMixin, forms.Form):
     distress_fields = ("distress_ceiling", "coping_level")
 
-    distress_ceiling = forms.IntegerField(label=_("Distress ceiling (stop the practice)"))
-    coping_level = forms.IntegerField(label=_("Use-my-coping-plan level (optional)"),
+    distress_ceiling = core_forms.IntegerField(label=_("Distress ceiling (stop the practice)"))
+    coping_level = core_forms.IntegerField(label=_("Use-my-coping-plan level (optional)"),
                                       required=False)
     exit_strategies = forms.CharField(
         label=_("Exit strategies and escape routes"), widget=forms.Textarea(attrs={"rows": 4}),
@@ -25,7 +26,7 @@ class SafetyForm(DistressMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}))
     change_note = forms.CharField(label=_("What changed and why"), required=False,
                                   max_length=500)
-    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    based_on = core_forms.IdField()
 
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,7 +66,7 @@ CopingSkillFormSet = forms.formset_factory(CopingSkillForm, extra=2, max_num=20)
 SupportContactFormSet = forms.formset_factory(SupportContactForm, extra=2, max_num=20)
 
 
-class AcknowledgeSafetyForm(forms.ModelForm):
+class AcknowledgeSafetyForm(core_forms.ModelForm):
     """Staff record an acknowledgement made in session; only the client records 'portal'."""
 
     class Meta:

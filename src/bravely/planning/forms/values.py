@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bravely.core import forms as core_forms
 from bravely.planning.forms._common import DATE
 from bravely.planning.models.config import ValueDomain
 from bravely.planning.models.values import ValuedGoal, ValuesAssessment, ValueStatement
@@ -23,7 +24,7 @@ class AssessmentForm(forms.Form):
         for domain in self.domains:
             for kind, label in (("importance", _("importance")),
                                 ("consistency", _("consistency"))):
-                self.fields[f"{kind}_{domain.pk}"] = forms.IntegerField(
+                self.fields[f"{kind}_{domain.pk}"] = core_forms.IntegerField(
                     label=f"{domain.name}: {label} (1-10)", required=False,
                     min_value=1, max_value=10,
                     error_messages={
@@ -60,8 +61,8 @@ class AssessmentForm(forms.Form):
         return cleaned
 
 
-class StatementForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class StatementForm(core_forms.ModelForm):
+    version = core_forms.IdField()
 
     class Meta:
         model = ValueStatement
@@ -78,8 +79,8 @@ class StatementForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
 
 
-class GoalForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class GoalForm(core_forms.ModelForm):
+    version = core_forms.IdField()
     note = forms.CharField(label=_("What changed and why"), max_length=500, required=False)
 
     class Meta:

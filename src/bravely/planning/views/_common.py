@@ -2,9 +2,9 @@
 to the treatment path when a form was opened from it."""
 
 from django.shortcuts import redirect, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from bravely.audit.services import Actor, record
+from bravely.core.params import next_param
 
 
 def _actor(request):
@@ -17,12 +17,8 @@ def _viewed(request, obj, client, **details):
 
 def _next_url(request) -> str:
     """The page to return to (the `next` parameter, a form posts to its own URL so it stays),
-    only when it is on this site; else ""."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return ""
+    only when it is a path on this site; else "" (core.params.next_param)."""
+    return next_param(request)
 
 
 def _done(request, to, *args, **kwargs):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from bravely.clients.selectors import can_edit, get_client
 from bravely.core.forms import add_service_errors
+from bravely.core.params import choice_param, id_param
 from bravely.planning.forms.ladder import (
     DeclineForm,
     PlanForm,
@@ -137,9 +138,9 @@ def plan_history(request, pk, plan_pk):
 def rung_new(request, pk, plan_pk):
     client, plan = get_plan(request.user, pk, plan_pk, write=True)
     decline = None
-    decline_id = request.POST.get("decline") or request.GET.get("decline")
-    if decline_id and str(decline_id).isdigit():
-        _c, decline = get_decline(request.user, pk, int(decline_id), write=True)
+    decline_id = id_param(request.POST, "decline") or id_param(request.GET, "decline")
+    if decline_id is not None:
+        _c, decline = get_decline(request.user, pk, decline_id, write=True)
     form = RungForm(request.POST or None, client=client,
                     initial={"revision": plan.ladder_revision})
     if request.method == "POST" and form.is_valid():
@@ -186,17 +187,17 @@ def rung_edit(request, pk, rung_pk):
 def rung_move(request, pk, rung_pk):
     client, rung = get_rung(request.user, pk, rung_pk, write=True)
     plan = rung.plan
-    revision = request.POST.get("revision", "")
+    revision = id_param(request.POST, "revision")
+    direction = choice_param(request.POST, "direction", ("up", "down"))
     error = None
     try:
-        move_rung(_actor(request), plan, rung.pk, request.POST.get("direction", ""),
-                  revision=int(revision) if revision.isdigit() else None)
+        move_rung(_actor(request), plan, rung.pk, direction, revision=revision)
     except ValidationError as exc:
         error = " ".join(exc.messages)
     plan.refresh_from_db()
     if request.htmx:
         context = _ladder_context(request, client, plan, error=error)
-        context["focus"] = f"move-{request.POST.get('direction', '')}-{rung.pk}"
+        context["focus"] = f"move-{direction}-{rung.pk}"
         if error is None:
             number = next((i for i, row in enumerate(context["rows"], 1) if row[0].pk == rung.pk),
                           0)

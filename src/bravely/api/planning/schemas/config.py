@@ -75,3 +75,7 @@ class SettingsIO(Schema):
     start_tolerance_percent: int = Field(20, ge=0, le=100)
     min_rungs: int = Field(8, ge=1, le=100)
     max_rungs: int = Field(15, ge=1, le=100)
+
+
+class SettingsIn(SettingsIO, Input):
+    """The same fields as a request body (strict)."""

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from bravely.api.schemas import Input
+from bravely.api.schemas import Date, Input
 
 
 class AssignmentIn(Input):
@@ -14,8 +14,8 @@ class AssignmentIn(Input):
     rating_every_minutes: int | None = Field(
         None, ge=1, le=30, description="Practise-now asks for a rating at this interval. "
         "Bravely default: 3 minutes.")
-    starts_on: date
-    ends_on: date
+    starts_on: Date
+    ends_on: Date
     contexts_to_vary: str = Field("", max_length=2000)
     instructions: str = Field(min_length=1, max_length=4000)
     coping_plan: str = Field("", max_length=4000, description="Empty: drafted from the safety "

@@ -7,7 +7,7 @@ from ninja import Field, Schema
 
 from bravely.api.planning.schemas.common import Distress
 from bravely.api.planning.schemas.pace import PaceOut
-from bravely.api.schemas import Id, Input
+from bravely.api.schemas import Date, Id, Input
 from bravely.planning.models import ExposurePlan, Rung
 
 Approach = Literal[tuple(ExposurePlan.Approach.values)]
@@ -22,16 +22,17 @@ class PlanIn(Input):
     status: PlanStatus = ExposurePlan.Status.DRAFT.value
 
 
-# In the PATCH bodies below, a text field typed `str` with a None default may be left out but not
-# sent as null: the record has no null for it (send "" to empty it).
+# In the PATCH bodies below, a field whose type has no None but whose default is None may be left
+# out but not sent as null: the record has no null for it (send "" to empty a text). Only what
+# can be cleared (own_ceiling, feared_likelihood) is nullable.
 
 
 class PlanPatch(Input):
     version: int = Field(description="The plan's version you read; a stale one is refused.")
-    title: str | None = Field(None, min_length=1, max_length=150)
+    title: str = Field(None, min_length=1, max_length=150)
     description: str = Field(None, max_length=3000)
-    approach: Approach | None = None
-    status: PlanStatus | None = None
+    approach: Approach = None
+    status: PlanStatus = None
 
 
 class RungIn(Input):
@@ -55,19 +56,19 @@ class RungIn(Input):
 
 class RungPatch(Input):
     version: int = Field(description="The rung's version you read; a stale one is refused.")
-    behaviour: str | None = Field(None, min_length=1, max_length=300)
+    behaviour: str = Field(None, min_length=1, max_length=300)
     context_where: str = Field(None, max_length=200)
     context_when: str = Field(None, max_length=200)
     context_with: str = Field(None, max_length=200)
-    values: list[Id] | None = Field(None, max_length=20)
+    values: list[Id] = Field(None, max_length=20)
     valued_outcome: str = Field(None, max_length=1000)
-    predicted_distress: Distress | None = None
+    predicted_distress: Distress = None
     feared_outcome: str = Field(None, max_length=1000)
     feared_likelihood: int | None = Field(None, ge=0, le=100)
     safety_behaviours: str = Field(None, max_length=1000)
     own_ceiling: Distress | None = None
     rationale: str = Field(None, max_length=3000)
-    status: RungStatus | None = None
+    status: RungStatus = None
 
 
 class DeclineOut(Schema):
@@ -141,12 +142,12 @@ class PlanDetail(PlanOut):
     pace: PaceOut | None
 
 
-class OrderIn(Schema):
+class OrderIn(Input):
     rung_ids: list[int] = Field(min_length=1, max_length=200)
     revision: int = Field(description="The ladder revision you read; a stale one is refused.")
 
 
-class MoveIn(Schema):
+class MoveIn(Input):
     direction: Literal["up", "down"]
     revision: int = Field(description="The ladder revision you read; a stale one is refused.")
 
@@ -168,7 +169,7 @@ class WarningAckOut(Schema):
 
 class DeclineIn(Input):
     reason: str = Field("", max_length=2000)
-    declined_on: date | None = None
+    declined_on: Date | None = None
 
 
 class ResolveIn(Input):

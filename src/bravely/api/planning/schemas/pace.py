@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from bravely.api.schemas import Input
+from bravely.api.schemas import Date, Input
 
 
 class PaceOptionIn(Input):
@@ -19,7 +19,7 @@ class PaceIn(Input):
     options: list[PaceOptionIn] = Field(min_length=2, max_length=6)
     chosen: str = Field(min_length=1, max_length=16)
     reasons: str = Field(min_length=1, max_length=2000)
-    decided_on: date | None = None
+    decided_on: Date | None = None
 
 
 class PaceOut(Schema):

@@ -6,7 +6,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from bravely.api.planning.schemas.common import ChangeOut
-from bravely.api.schemas import Input
+from bravely.api.schemas import Date, Input
 from bravely.planning.models import ValuedGoal, ValuesAssessment
 
 Source = Literal[tuple(ValuesAssessment.Source.values)]
@@ -14,14 +14,14 @@ Per = Literal[tuple(ValuedGoal.Per.values)]
 GoalStatus = Literal[tuple(ValuedGoal.Status.values)]
 
 
-class RatingIn(Schema):
+class RatingIn(Input):
     domain_id: int
     importance: int = Field(ge=1, le=10)
     consistency: int = Field(ge=1, le=10)
 
 
 class AssessmentIn(Input):
-    assessed_on: date | None = None
+    assessed_on: Date | None = None
     source: Source = ValuesAssessment.Source.SESSION.value
     note: str = Field("", max_length=2000)
     ratings: list[RatingIn] = Field(min_length=1, max_length=50)
@@ -96,7 +96,7 @@ class GoalIn(Input):
     what: str = Field(min_length=1, max_length=300)
     times: int = Field(ge=1, le=100)
     per: Per = ValuedGoal.Per.WEEK.value
-    by_when: date
+    by_when: Date
 
 
 class GoalPatch(Input):
@@ -105,7 +105,7 @@ class GoalPatch(Input):
     what: str | None = Field(None, min_length=1, max_length=300)
     times: int | None = Field(None, ge=1, le=100)
     per: Per | None = None
-    by_when: date | None = None
+    by_when: Date | None = None
     status: GoalStatus | None = None
     note: str = Field("", max_length=500)
 
