@@ -280,11 +280,16 @@ def test_the_sweep_covers_the_routes():
 @pytest.mark.parametrize("route", ROUTES, ids=[f"{r[1]} {r[0]}" for r in ROUTES])
 def test_no_route_answers_tampered_input_with_a_500(route, objects):
     name, _method, kwargs, who = route
+    unknown = [v for v in kwargs.values() if isinstance(v, str) and v not in objects]
+    if unknown:
+        pytest.skip(f"{name}: the sweep's records have no {unknown} (its own matrix checks it)")
     url = reverse(name, kwargs=resolve_kwargs(kwargs, objects))
     http = _as(objects["users"][who])
     page = http.get(url)
     assert page.status_code < 500
-    names = _names(page.content.decode() if page.status_code == 200 else "")
+    html = (page.content.decode() if page.status_code == 200 and not page.streaming
+            and page.get("Content-Type", "").startswith("text/html") else "")
+    names = _names(html)
     failures = []
     for label, value in TAMPERED.items():
         data = dict.fromkeys(names, value)
@@ -296,7 +301,7 @@ def test_no_route_answers_tampered_input_with_a_500(route, objects):
                 failures.append(f"{method.upper()} nul: {response.status_code}, not 400")
     # one field at a time for the choice fields, so that no other field's error hides one
     for field in set(re.findall(r'<(?:select|input type="(?:checkbox|radio)")[^>]*name="([^"]+)"',
-                                page.content.decode() if page.status_code == 200 else "")):
+                                html)):
         for value in (TWENTY_DIGITS, "²"):
             response = http.post(url, {field: value})
             if response.status_code >= 500:
