@@ -65,8 +65,10 @@ def setup():
         store.create()
         clients = list(Client.objects.filter(care_team=clinician, archived_at__isnull=True)
                        .distinct().values_list("pk", flat=True))
-        targets = [(a.client_id, a.rung_id, a.pk) for a in HomeworkAssignment.objects.filter(
-            client__in=clients, status="active", plan__status="active")]
+        targets = [(a.client_id, a.rung_id, a.pk, a.client.scale_max)
+                   for a in HomeworkAssignment.objects.filter(
+                       client__in=clients, status="active", plan__status="active")
+                   .select_related("client")]
         if not targets:
             continue
         people.append({"email": clinician.email, "session": store.session_key,
@@ -83,6 +85,7 @@ class Stats:
         self.acked = []  # (client_id, key, id, body)
         self.retried = 0
         self.retried_ok = 0
+        self.refusals = []  # the first few 4xx bodies
 
     def add(self, t, kind, status, ms):
         self.rows.append((t, kind, status, ms))
@@ -91,12 +94,14 @@ class Stats:
 async def logger(http, person, stats, deadline, run, rng, t0):
     started = timezone.now()
     while time.monotonic() < deadline:
-        client_id, rung_id, assignment_id = rng.choice(person["targets"])
+        client_id, rung_id, assignment_id, top = rng.choice(person["targets"])
+        d = top // 10  # SUDS 0-100 or the 0-10 thermometer, the client's own scale
         key = uuid.uuid4().hex
         body = {"rung_id": rung_id, "assignment_id": assignment_id,
                 "started_at": (started - timedelta(minutes=rng.randint(30, 600))).isoformat(),
-                "duration_minutes": rng.randint(5, 60), "distress_before": rng.randint(30, 60),
-                "distress_peak": rng.randint(60, 80), "distress_after": rng.randint(10, 30),
+                "duration_minutes": rng.randint(5, 60),
+                "distress_before": rng.randint(3, 6) * d, "distress_peak": rng.randint(6, 8) * d,
+                "distress_after": rng.randint(1, 3) * d,
                 "likelihood_after": rng.randint(0, 100), "feared_outcome_happened": "no",
                 "what_happened": f"loadtest {run} {key}"}
         headers = {"Authorization": f"Bearer {person['token']}", "Idempotency-Key": key}
@@ -116,6 +121,8 @@ async def logger(http, person, stats, deadline, run, rng, t0):
                     stats.retried_ok += 1
                 break
             if status and status < 500:
+                if len(stats.refusals) < 5:
+                    stats.refusals.append(f"{status} {r.text[:300]}")
                 break  # a refusal is not retried (and is counted as an error)
             if attempt == 1:
                 stats.retried += 1
@@ -241,6 +248,8 @@ def report(stats, args):
               f"{failover['after_kill_ok']} succeeded after the kill")
     print(f"acknowledged logs: {len(stats.acked)}; POSTs retried by the client: {stats.retried}"
           f" ({stats.retried_ok} acknowledged on the retry)")
+    for refusal in stats.refusals:
+        print(f"  refused: {refusal}")
     return {"users": args.users, "seconds": stats.elapsed, "table": table,
             "failover": failover, "acknowledged": len(stats.acked), "retried": stats.retried}
 
