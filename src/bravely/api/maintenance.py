@@ -22,7 +22,7 @@ def _actor(request):
     return Actor.from_request(request, via="api")
 
 
-class PlanOut(Schema):
+class RelapsePlanOut(Schema):
     id: int
     version: int
     values_reinforced: list[dict]
@@ -38,7 +38,7 @@ class PlanOut(Schema):
     acknowledged_in_portal: bool
 
 
-class PlanIn(Input):
+class RelapsePlanIn(Input):
     based_on: int | None = Field(None, description="The version this change is based on "
                                  "(null for the first).")
     values_reinforced: list[dict[str, str]] = Field(default_factory=list, max_length=30,
@@ -55,7 +55,7 @@ class PlanIn(Input):
     change_note: str = Field("", max_length=500)
 
 
-class ItemOut(Schema):
+class MaintenanceItemOut(Schema):
     id: int
     rung_id: int
     planned_on: date
@@ -68,10 +68,10 @@ class ScheduleOut(Schema):
     planned: int
     done: int
     lifestyle: int
-    items: list[ItemOut]
+    items: list[MaintenanceItemOut]
 
 
-class ScheduleIn(Input):
+class MaintenanceScheduleIn(Input):
     per_week: int = Field(ge=1, le=7)
     weeks: int = Field(ge=1, le=26)
     tolerable: int | None = Field(None, ge=0)
@@ -124,7 +124,7 @@ def _plan_out(plan):
         "acknowledged_in_portal": selectors.acknowledged_in_portal(plan)}
 
 
-@router.get("/clients/{int:client_id}/maintenance/plan", response={200: PlanOut, 404: dict},
+@router.get("/clients/{int:client_id}/maintenance/plan", response={200: RelapsePlanOut, 404: dict},
             summary="The relapse-prevention plan in force")
 def get_plan(request, client_id: int):
     client = get_client(request.user, client_id)
@@ -137,9 +137,9 @@ def get_plan(request, client_id: int):
     return Status(200, _plan_out(plan))
 
 
-@router.post("/clients/{int:client_id}/maintenance/plan", response={201: PlanOut},
+@router.post("/clients/{int:client_id}/maintenance/plan", response={201: RelapsePlanOut},
              summary="A new version of the relapse-prevention plan")
-def save_plan(request, client_id: int, payload: PlanIn):
+def save_plan(request, client_id: int, payload: RelapsePlanIn):
     client = get_client(request.user, client_id, write=True)
     data = payload.dict()
     plan = services.save_plan(_actor(request), client, data, based_on=data.pop("based_on"))
@@ -165,7 +165,7 @@ def get_schedule(request, client_id: int):
 
 @router.post("/clients/{int:client_id}/maintenance/schedule", response={201: ScheduleOut},
              summary="Plan maintenance practice from the top of the mastered ladder")
-def build_schedule(request, client_id: int, payload: ScheduleIn):
+def build_schedule(request, client_id: int, payload: MaintenanceScheduleIn):
     client = get_client(request.user, client_id, write=True)
     services.build_schedule(_actor(request), client, per_week=payload.per_week,
                             weeks=payload.weeks, contexts=payload.contexts,

@@ -56,7 +56,7 @@ class ExpectancyOut(ChartOut):
     change: ExpectancyChangeOut
 
 
-class ValuesOut(ChartOut):
+class ValuesChartOut(ChartOut):
     domains: list[charts.ValuesDomain]
 
 
@@ -114,7 +114,7 @@ def expectancy(request, client_id: int, period: Period = PERIOD):
     return {**head, "points": points, "change": change}
 
 
-@router.get("/clients/{int:client_id}/progress/values", response=ValuesOut,
+@router.get("/clients/{int:client_id}/progress/values", response=ValuesChartOut,
             summary="Importance, consistency and their gap per domain over time")
 def values(request, client_id: int, period: Period = PERIOD):
     head, data = _read(request, client_id, period, "values")

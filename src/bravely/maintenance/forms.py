@@ -5,6 +5,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from bravely.core.forms import IdField, IntegerField
 from bravely.maintenance.models import BoosterOffer
 from bravely.practice.forms import distress_widget
 
@@ -51,7 +52,7 @@ class PlanForm(forms.Form):
                                   max_length=2000, widget=forms.Textarea(attrs=TEXT))
     change_note = forms.CharField(label=_("What changed and why"), required=False,
                                   max_length=500)
-    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    based_on = IdField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,7 +70,7 @@ class ScheduleForm(forms.Form):
                                   initial=2)
     weeks = forms.IntegerField(label=_("For how many weeks"), min_value=1, max_value=26,
                                initial=8)
-    tolerable = forms.IntegerField(
+    tolerable = IntegerField(
         label=_("Highest tolerable distress (optional)"), required=False, min_value=0,
         help_text=_("Rungs predicted above it are left out."))
     contexts = forms.CharField(
@@ -170,7 +171,7 @@ class LifestyleForm(forms.Form):
                                        "request."))
     value = forms.TypedChoiceField(label=_("What did it serve? (optional)"), required=False,
                                    coerce=int, empty_value=None, widget=forms.RadioSelect)
-    distress_peak = forms.IntegerField(label=_("Distress at its highest (optional)"),
+    distress_peak = IntegerField(label=_("Distress at its highest (optional)"),
                                        required=False, min_value=0)
 
     def __init__(self, *args, client, statements, **kwargs):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bravely.core.forms import IntegerField
 from bravely.planning.forms.values import StatementForm
 from bravely.portal.models import SupportPerson
 from bravely.practice.forms import PracticeLogForm, distress_widget
@@ -59,7 +60,7 @@ class PractiseBeforeForm(forms.Form):
     """Just before a practise-now run: the prediction and how strong the fear is now."""
 
     likelihood_before = forms.IntegerField(min_value=0, max_value=100, required=False)
-    distress_now = forms.IntegerField(label=_("How strong is the fear right now?"))
+    distress_now = IntegerField(label=_("How strong is the fear right now?"))
 
     def __init__(self, *args, client, fear: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,7 +87,7 @@ class PractiseBeforeForm(forms.Form):
 
 
 class RatingForm(forms.Form):
-    value = forms.IntegerField(label=_("How strong is the fear right now?"))
+    value = IntegerField(label=_("How strong is the fear right now?"))
 
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)

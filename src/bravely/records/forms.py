@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bravely.core.forms import IdField
 from bravely.records.models import NOTE_TEXT
 
 
@@ -30,7 +31,7 @@ class NoteForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 6}),
                            help_text=_("What happens next: rung, homework, pace, next "
                                        "session."))
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = IdField(min_value=1, required=True)
 
 
 class AddendumForm(forms.Form):
