@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from bravely.accounts.selectors import get_admin_membership, membership_of
-from bravely.api.schemas import Id, Input
+from bravely.api.schemas import Date, Id, Input
 from bravely.audit.services import Actor, record
 from bravely.clients.selectors import get_client
 from bravely.measures import selectors, services
@@ -158,7 +158,7 @@ def list_administrations(request, client_id: int):
 
 class ScheduleIn(Input):
     instrument_id: Id
-    starts_on: date
+    starts_on: Date
     every_weeks: int | None = Field(None, ge=1, le=52)
     review_after_weeks: int = Field(services.DEFAULT_REVIEW_WEEKS, ge=1, le=52)
 
@@ -184,7 +184,7 @@ class ResponsesIn(Input):
     answers: dict[str, Any] = Field(default_factory=dict, max_length=200,
                                     description="item id -> score")
     submit: bool = False
-    completed_on: date | None = None
+    completed_on: Date | None = None
 
 
 @router.post("/clients/{int:client_id}/measures/administrations/{int:administration_id}"
