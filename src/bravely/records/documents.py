@@ -3,7 +3,7 @@ Each builder returns a template context in a fixed number of queries (practice i
 database, not read log by log), so a year of practice renders as fast as a week.
 
 Extension points: `charts(client)` takes SVG charts from the progress app
-(`bravely.progress.charts.document_charts(client) -> [(title, svg, table_rows)]`) and
+(`bravely.progress.documents.document_charts(client) -> [(title, svg, table_rows)]`) and
 `selectors.measure_history` the measures app's scores, when those apps are installed; the
 templates keep a slot for each and say so when they are empty.
 """
@@ -34,12 +34,12 @@ STAFF_KINDS = ("handout", "summary", "discharge")
 
 
 def charts(client) -> list:
-    """SVG charts from the progress app, when installed: [(title, svg, rows)]."""
-    if not module_available("bravely.progress.charts"):
+    """SVG charts from the progress app, when installed: [(title, svg, rows)], the first row
+    being the table's header (`bravely.progress.documents.document_charts`)."""
+    if not module_available("bravely.progress.documents"):
         return []
-    module = importlib.import_module("bravely.progress.charts")
-    builder = getattr(module, "document_charts", None)
-    return list(builder(client)) if builder else []
+    module = importlib.import_module("bravely.progress.documents")
+    return list(module.document_charts(client))
 
 
 def _plans(client):

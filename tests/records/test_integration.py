@@ -1,0 +1,57 @@
+"""The record with the other apps wired in: the progress charts and the outcome measures in
+the clinical and discharge summaries, the measures in a session note's period facts."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from bravely.measures import services as measure_services
+from bravely.records import documents, pdf, selectors
+from tests.factories import score_measure
+from tests.records.test_pdf import text_of
+
+
+@pytest.fixture
+def measured(logged, actor):
+    phq9 = {i.code: i for i in measure_services.ensure_builtins()}["PHQ-9"]
+    today = timezone.localdate()
+    score_measure(actor, logged.client, phq9, [3, 3, 3, 3, 2, 2, 2, 2, 0],
+                  completed_on=today - dt.timedelta(days=20))
+    score_measure(actor, logged.client, phq9, [1, 1, 1, 0, 0, 0, 0, 0, 0],
+                  completed_on=today - dt.timedelta(days=2))
+    return logged
+
+
+def test_document_charts_come_from_the_progress_app(measured):
+    shown = documents.charts(measured.client)
+    titles = [title for title, _svg, _rows in shown]
+    assert any(t.startswith("Distress per practice") for t in titles)
+    assert "Expectancy: how likely the feared outcome seemed" in titles
+    assert any(t.startswith("The ladder over time") for t in titles)
+    assert "Practice: assigned and done each week" in titles
+    assert "Values over time: importance and how fully they were lived" in titles
+    assert "Patient Health Questionnaire-9 (PHQ-9) over time" in titles
+    assert all(svg.startswith("<svg") for _t, svg, _r in shown)
+
+
+@pytest.mark.parametrize("kind", ["summary", "discharge"])
+def test_the_summaries_have_the_charts_and_the_measures(measured, kind):
+    text = text_of(pdf.render_pdf(kind, measured.client))
+    for title in ("Distress per practice", "Expectancy: how likely the feared outcome",
+                  "The ladder over time", "Practice: assigned and done each week",
+                  "(PHQ-9) over time"):
+        assert title in text, title
+    assert "20" in text  # the first PHQ-9 total
+    assert "recovered" in text  # 20 -> 3 on the PHQ-9: reliable change and below the cut-off
+    assert "Progress charts appear here" not in text
+
+
+def test_the_session_notes_facts_have_the_measures(measured):
+    today = timezone.localdate()
+    facts = selectors.period_facts(measured.client, today - dt.timedelta(days=7), today)
+    lines = selectors.facts_lines(facts)
+    phq9 = "Measure Patient Health Questionnaire-9 (PHQ-9): 3 ("
+    assert any(line.startswith(phq9) for line in lines), lines
+    assert not any("20" in line for line in lines if line.startswith("Measure"))  # out of period
+
