@@ -55,3 +55,19 @@ def test_the_session_notes_facts_have_the_measures(measured):
     assert any(line.startswith(phq9) for line in lines), lines
     assert not any("20" in line for line in lines if line.startswith("Measure"))  # out of period
 
+
+
+def test_the_export_holds_the_measures_with_responses_scores_and_change(measured):
+    from bravely.records import export
+    from tests.records.test_export import validate
+
+    data = export.client_record(measured.client)
+    validate(data)
+    first, second = data["measures"]
+    assert first["instrument"]["code"] == "PHQ-9" and first["status"] == "submitted"
+    assert len(first["responses"]) == 9 and first["responses"][0]["value"] == 3
+    assert first["score"]["total"] == 20 and first["score"]["change"] == "baseline"
+    assert first["score"]["severity_label"] == "Severe"
+    assert second["score"]["total"] == 3 and second["score"]["change"] == "recovered"
+    assert second["score"]["difference"] == -17
+    validate(export.client_record(measured.client, audience=export.CLIENT))
