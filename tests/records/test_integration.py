@@ -71,3 +71,25 @@ def test_the_export_holds_the_measures_with_responses_scores_and_change(measured
     assert second["score"]["total"] == 3 and second["score"]["change"] == "recovered"
     assert second["score"]["difference"] == -17
     validate(export.client_record(measured.client, audience=export.CLIENT))
+
+
+def test_the_fhir_bundle_has_a_response_per_measure_and_an_observation_per_score(measured):
+    from bravely.records import fhir
+    from tests.records.test_fhir import check
+
+    bundle = fhir.bundle(measured.client)
+    kinds = check(bundle)  # R4B validation, every reference resolves
+    assert kinds.count("QuestionnaireResponse") == 2
+    resources = [e["resource"] for e in bundle["entry"]]
+    responses = [r for r in resources if r["resourceType"] == "QuestionnaireResponse"]
+    assert responses[0]["questionnaire"] == "http://loinc.org/q/44249-1"
+    assert [a["answer"][0]["valueInteger"] for a in responses[0]["item"]][:2] == [3, 3]
+    scores = [r for r in resources if r["resourceType"] == "Observation"
+              and r["code"].get("text", "").endswith("(PHQ-9)")]
+    assert [s["valueInteger"] for s in scores] == [20, 3]
+    assert scores[0]["code"]["coding"][0] == {
+        "system": "http://loinc.org", "code": "44261-6",
+        "display": "Patient Health Questionnaire-9 (PHQ-9) total score"}
+    assert scores[1]["note"] == [{"text": "recovered"}]
+    assert scores[1]["interpretation"] == [{"text": "Minimal"}]
+    assert all(s["derivedFrom"][0]["reference"].startswith("urn:uuid:") for s in scores)
