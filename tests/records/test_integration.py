@@ -93,3 +93,22 @@ def test_the_fhir_bundle_has_a_response_per_measure_and_an_observation_per_score
     assert scores[1]["note"] == [{"text": "recovered"}]
     assert scores[1]["interpretation"] == [{"text": "Minimal"}]
     assert all(s["derivedFrom"][0]["reference"].startswith("urn:uuid:") for s in scores)
+
+
+@pytest.mark.parametrize("kind", ["summary", "discharge"])
+def test_the_summaries_have_the_latest_relapse_prevention_plan(planned, actor, kind):
+    from bravely.maintenance import services as maintenance
+    from tests.factories import make_maintenance, plan_data
+
+    make_maintenance(actor, planned)
+    first = maintenance.save_plan(actor, planned.client, plan_data(), based_on=None)
+    text = text_of(pdf.render_pdf(kind, planned.client))
+    assert "A slip is not a fall." in text and "Not acknowledged." in text
+    latest = maintenance.save_plan(actor, planned.client, plan_data(
+        lapse_note="One hard day is a lapse.", change_note="Clearer words"),
+        based_on=first.version)
+    maintenance.acknowledge_plan(actor, latest, method="session", note="Read together")
+    text = text_of(pdf.render_pdf(kind, planned.client))
+    assert "One hard day is a lapse." in text and "A slip is not a fall." not in text
+    assert "Version 2" in text and "Read together" in text and "Not acknowledged." not in text
+    assert "No relapse-prevention plan recorded." not in text

@@ -42,6 +42,14 @@ def charts(client) -> list:
     return list(module.document_charts(client))
 
 
+def relapse_plan(client):
+    """The latest version of the maintenance app's relapse-prevention plan (with its
+    acknowledgements, two queries), or None."""
+    if not module_available("bravely.maintenance.selectors"):
+        return None
+    return importlib.import_module("bravely.maintenance.selectors").current_plan(client)
+
+
 def _plans(client):
     return list(ExposurePlan.objects.filter(client=client).exclude(status="archived")
                 .prefetch_related("rungs__values").order_by("-status", "-created_at"))
@@ -124,7 +132,7 @@ def summary_context(client, kind="summary") -> dict:
         "charts": charts(client),
         "measures": measure_history(client),
         "notes_count": signed_notes(client).count(),
-        "relapse_prevention": None,  # slot for the maintenance app's plan, when it exists
+        "relapse_prevention": relapse_plan(client),
         "rung_statuses": dict(Rung.Status.choices),
     }
 
