@@ -2,10 +2,11 @@
 Each builder returns a template context in a fixed number of queries (practice is summed in the
 database, not read log by log), so a year of practice renders as fast as a week.
 
-Extension points: `charts(client)` takes SVG charts from the progress app
-(`bravely.progress.documents.document_charts(client) -> [(title, svg, table_rows)]`) and
-`selectors.measure_history` the measures app's scores, when those apps are installed; the
-templates keep a slot for each and say so when they are empty.
+From the other apps: `charts(client)` takes the SVG charts of the progress app
+(`bravely.progress.documents.document_charts(client) -> [(title, svg, table_rows)]`),
+`selectors.measure_history` the measures app's scores with severity and reliable-change labels,
+and `relapse_plan(client)` the maintenance app's latest relapse-prevention plan; the templates
+say so when one is empty.
 """
 
 import importlib

@@ -9,9 +9,9 @@ the person, expressed by the person):
 - Goal: each valued goal, `expressedBy` the Patient, with the value it serves in its note;
 - CarePlan: each exposure plan, one activity per rung (the value it serves in its description);
 - Observation: each practice's distress ratings (before, peak, after as components) and
-  the expected likelihood of the feared outcome; measure scores with their LOINC codes once
-  the measures app exists (`measure_resources`);
-- QuestionnaireResponse: measure answers, once the measures app exists;
+  the expected likelihood of the feared outcome; each outcome-measure score with the
+  instrument's LOINC code for its total where it has one (`measure_resources`);
+- QuestionnaireResponse: each submitted outcome measure's answers (the form's LOINC panel);
 - DocumentReference: each signed session note with its addenda (text/plain, base64).
 """
 
