@@ -111,3 +111,49 @@ def test_the_client_does_a_due_booster_in_the_portal(maint, actor, portal):
     data[f"value_{maint.statement.pk}"] = "6"
     assert portal.post(f"/me/booster/{booster.pk}/", data).status_code == 302
     assert BoosterOffer.objects.get().reasons == ["rising"]
+
+
+def test_a_yes_to_the_risk_question_alerts_the_team_and_shows_support_at_once(
+        maint, portal, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from bravely.practice.models import RiskAlert
+
+    booster = first(maint)
+    Booster.objects.filter(pk=booster.pk).update(due_on=timezone.localdate())
+    page = portal.get(f"/me/booster/{booster.pk}/").content.decode()
+    assert 'name="risk"' in page
+    top = selectors.top_rungs(maint.client)
+    data = {f"rung_{r.pk}": str(r.predicted_distress) for r in top}
+    data[f"value_{maint.statement.pk}"] = "6"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = portal.post(f"/me/booster/{booster.pk}/", {**data, "risk": "yes"})
+    assert response.status_code == 200
+    assert response.templates[0].name == "portal/support_now.html"
+    alert = RiskAlert.objects.get(client=maint.client)
+    assert alert.source == "booster" and not alert.raised_in_session
+    booster.refresh_from_db()
+    assert booster.risk and booster.risk_alert == alert and booster.is_done
+    assert len(mail.outbox) == 1
+
+
+def test_a_refused_booster_with_a_yes_still_alerts(maint, portal):
+    from bravely.practice.models import RiskAlert
+
+    booster = first(maint)
+    top = selectors.top_rungs(maint.client)
+    data = {f"rung_{r.pk}": "999" for r in top}  # out of range: the form refuses it
+    response = portal.post(f"/me/booster/{booster.pk}/", {**data, "risk": "yes"})
+    assert response.templates[0].name == "portal/support_now.html"
+    assert RiskAlert.objects.get(client=maint.client).source == "booster"
+    booster.refresh_from_db()
+    assert not booster.is_done
+
+
+def test_a_no_raises_nothing(maint, actor):
+    from bravely.practice.models import RiskAlert
+
+    top = selectors.top_rungs(maint.client)
+    services.record_booster(actor, first(maint), rung_ratings={
+        r.pk: r.predicted_distress for r in top}, value_ratings={}, risk_answer=False)
+    assert not RiskAlert.objects.exists()

@@ -129,9 +129,14 @@ class BoosterForm(forms.Form):
     other_sign = forms.CharField(label=_("Another warning sign, in your words"),
                                  required=False, max_length=500)
 
-    def __init__(self, *args, client, rungs, statements, signs, **kwargs):
+    risk = forms.TypedChoiceField(
+        label="", choices=[("no", _("No")), ("yes", _("Yes"))], widget=forms.RadioSelect,
+        coerce=lambda v: v == "yes", required=False, empty_value=False)
+
+    def __init__(self, *args, client, rungs, statements, signs, question="", **kwargs):
         super().__init__(*args, **kwargs)
         self.rungs, self.statements = rungs, statements
+        self.fields["risk"].label = question  # the practice's check-in risk question
         for rung in rungs:
             self.fields[f"rung_{rung.pk}"] = forms.IntegerField(
                 label=_("How hard would “%(rung)s” feel now?") % {"rung": rung.behaviour},
@@ -153,7 +158,8 @@ class BoosterForm(forms.Form):
             signs.append(data["other_sign"].strip())
         return {"rung_ratings": {r.pk: data[f"rung_{r.pk}"] for r in self.rungs},
                 "value_ratings": {s.pk: data[f"value_{s.pk}"] for s in self.statements},
-                "warning_signs": signs, "note": data.get("note", "")}
+                "warning_signs": signs, "note": data.get("note", ""),
+                "risk_answer": bool(data.get("risk"))}
 
 
 class OfferForm(forms.Form):

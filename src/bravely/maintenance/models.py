@@ -18,7 +18,7 @@ from bravely.clinical.maintenance import DEFAULT_BOOSTER_WEEKS
 from bravely.core.models import Immutable, WriteOnce
 from bravely.planning.models import Rung, SafetyParameters, ValueStatement
 from bravely.portal.models import SupportPerson
-from bravely.practice.models import PracticeLog
+from bravely.practice.models import PracticeLog, RiskAlert
 
 HOUR = [MinValueValidator(0), MaxValueValidator(23)]
 
@@ -180,6 +180,9 @@ class Booster(models.Model):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     # [{"rung_id", "behaviour", "earlier", "rating"}] on the client's scale
+    risk = models.BooleanField(_("said yes to the risk question"), default=False)
+    risk_alert = models.ForeignKey(RiskAlert, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
     rung_ratings = models.JSONField(default=list, blank=True)
     # [{"statement_id", "text", "rating"}] 0-10
     value_ratings = models.JSONField(default=list, blank=True)

@@ -137,15 +137,27 @@ def booster(request, booster_pk):
         messages.info(request, _("This check-in is done already. Thank you."))
         return redirect("portal_maintenance")
     form = booster_form(request, client, found, data=request.POST or None)
+    from bravely.portal.client_views import safety_context
+
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_booster(_actor(request), found, **form.booster_data())
+            done = services.record_booster(_actor(request), found, **form.booster_data())
         except ValidationError as error:
             add_service_errors(form, error)
+            if form.cleaned_data.get("risk"):  # the one risk path told the care team
+                return render(request, "portal/support_now.html",
+                              {"client": client, **safety_context(client)})
         else:
+            if done.risk:
+                return render(request, "portal/support_now.html",
+                              {"client": client, **safety_context(client)})
             messages.success(request, _("Thank you for checking in. Your clinician will see "
                                         "it."))
             return redirect("portal_maintenance")
+    elif request.method == "POST" and risk.refused(_actor(request), client, risk.BOOSTER,
+                                                   answered_risk(form, "risk")):
+        return render(request, "portal/support_now.html",
+                      {"client": client, **safety_context(client)})
     elif request.method == "GET":
         record(_actor(request), "view", found, client=client)
     return render(request, "maintenance/booster_form.html", {

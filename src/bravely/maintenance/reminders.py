@@ -1,5 +1,5 @@
-"""Reminders sent by `bravely worker`: a booster check-in due, maintenance practice due, and (once
-an outcome-measures app exists) a measure due.
+"""Reminders sent by `bravely worker`: a booster check-in due, maintenance practice due, and an
+outcome measure due (`bravely.measures.selectors.due_for_client`).
 
 Exactly once: each reminder has a key (booster:<id>, maintenance:<day>, measure:<key>) and is
 *claimed* by inserting its SentReminder row before the e-mail goes out. The unique constraint on
@@ -13,8 +13,6 @@ E-mails carry no clinical detail: a sign-in link and an unsubscribe link only. T
 client's reminder hour in their own time zone, moved out of their quiet hours.
 """
 
-import importlib
-import importlib.util
 import logging
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -32,6 +30,7 @@ from bravely.clients.models import Client
 from bravely.clinical import maintenance as rules
 from bravely.maintenance import selectors
 from bravely.maintenance.models import Booster, MaintenanceItem, ReminderPreference, SentReminder
+from bravely.measures import selectors as measure_selectors
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -65,15 +64,10 @@ def client_from_token(token: str):
 
 
 def _measures_due(client) -> list[str]:
-    """Extension point: keys of outcome measures due, from `bravely.measures.selectors.due(client)`
-    when that app exists (each a string key). Without it: none."""
-    if importlib.util.find_spec("bravely.measures") is None:
-        return []
-    try:
-        due = importlib.import_module("bravely.measures.selectors").due(client)
-    except Exception:  # another app's shape must never stop the worker: no measure reminders
-        return []
-    return [str(k)[:60] for k in due or []]
+    """Keys of the outcome measures due today or overdue and not yet submitted
+    (`bravely.measures.selectors.due_for_client`): one reminder per administration."""
+    return [f"{pk}" for pk in measure_selectors.due_for_client(client).values_list(
+        "pk", flat=True)]
 
 
 def due_reminders(now=None) -> list[tuple[Client, str, str]]:

@@ -2,9 +2,7 @@
 `portal.selectors.own_client` / `active_supports` (client, support): the caller gets the client
 first, these read what belongs to it."""
 
-import importlib
-import importlib.util
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bravely.clinical import maintenance as rules
+from bravely.clinical import measures as measure_rules
 from bravely.maintenance.models import (
     Booster,
     BoosterOffer,
@@ -25,6 +24,7 @@ from bravely.maintenance.models import (
     ReminderPreference,
     SupportGuidance,
 )
+from bravely.measures import selectors as measure_selectors
 from bravely.planning.models import Rung
 from bravely.planning.selectors.safety import current_safety
 
@@ -68,37 +68,56 @@ def weeks_for(phase: MaintenancePhase) -> tuple[int, ...]:
     a client who responded but did not reach remission."""
     weeks = phase.booster_weeks or settings_for(phase.client.practice).booster_weeks
     return rules.booster_weeks(weeks, responded_not_remitted=phase.responded_not_remitted
-                               or responded_not_remitted(phase.client))
+                               or responded_not_remitted(phase.client, phase.started_on))
 
 
-def responded_not_remitted(client) -> bool:
-    """Extension point: with the outcome-measures app installed, its score history may say the
-    client responded without remission (boosters then come earlier). Without it: False, and
-    the clinician sets it on the maintenance settings."""
-    return _measures_flag(client, "responded_not_remitted")
-
-
-def reliable_deterioration(client) -> bool:
-    """Extension point: reliable deterioration on an outcome measure since the end of active
-    treatment (from `bravely.measures.selectors.score_history(client)` when that app exists).
-    Each item of the history may carry `reliable_deterioration` (attribute or key); any true
-    one counts. Without the app: False."""
-    return _measures_flag(client, "reliable_deterioration")
-
-
-def _measures_flag(client, name: str) -> bool:
-    if importlib.util.find_spec("bravely.measures") is None:
-        return False
-    try:
-        measures = importlib.import_module("bravely.measures.selectors")
-        history = measures.score_history(client)
-    except Exception:  # another app's shape must never break a booster: treated as "no"
-        return False
-    for item in history or []:
-        value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
-        if value:
+def responded_not_remitted(client, ended_on: date | None = None) -> bool:
+    """From the outcome measures (bravely.measures): on some instrument with a cut-off, the
+    client's score at the end of active treatment (the last one on or before `ended_on`, else
+    the latest) is a reliable improvement on their first score, yet still on the clinical side
+    of the cut-off. Boosters then come earlier. One query."""
+    for definition, totals in _measure_series(client):
+        before = [t for day, t in totals if ended_on is None or day <= ended_on]
+        if len(before) < 2:
+            continue
+        result = measure_rules.change(definition, before[0], before[-1])
+        if result.improved and measure_rules.is_clinical(definition, before[-1]):
             return True
     return False
+
+
+def reliable_deterioration(client, since: date | None = None) -> bool:
+    """From the outcome measures (bravely.measures): a score after `since` (the end of active
+    treatment: the maintenance phase's start when not given) reliably worse than the last
+    score on or before it (else the first score of the same instrument). One or two queries."""
+    if since is None:
+        since = MaintenancePhase.objects.filter(client=client).values_list(
+            "started_on", flat=True).first()
+    for definition, totals in _measure_series(client):
+        before = [t for day, t in totals if since is not None and day <= since]
+        after = [t for day, t in totals if since is None or day > since]
+        if not before:  # no score by the end of treatment: the first one is the baseline
+            before, after = after[:1], after[1:]
+        if before and any(measure_rules.change(definition, before[-1], total).deteriorated
+                          for total in after):
+            return True
+    return False
+
+
+def _measure_series(client) -> list:
+    """[(instrument rules, [(completed on, total)] oldest first)] per instrument, from the
+    measures app's history (one query)."""
+    series: dict = {}
+    for row in reversed(measure_selectors.history(client)):  # history is newest first
+        administration = row.administration
+        if administration.total is None or administration.completed_on is None:
+            continue
+        instrument = administration.instrument
+        entry = series.setdefault((instrument.practice_id, instrument.code),
+                                  [instrument.rules, []])
+        entry[0] = instrument.rules  # the newest definition's thresholds
+        entry[1].append((administration.completed_on, administration.total))
+    return [(definition, totals) for definition, totals in series.values()]
 
 
 # --- the relapse-prevention plan ---------------------------------------------------------------

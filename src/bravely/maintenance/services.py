@@ -344,12 +344,22 @@ def log_lifestyle(actor: Actor, client: Client, data: dict, *, idempotency_key: 
 # --- booster check-ins and offers ---------------------------------------------------------------
 
 
-@transaction.atomic
 def record_booster(actor: Actor, booster: Booster, *, rung_ratings: dict, value_ratings: dict,
-                   warning_signs=(), note: str = "") -> Booster:
+                   warning_signs=(), note: str = "", risk_answer=False) -> Booster:
     """Re-rate the ladder's top rungs (client's scale) and the values (0-10), and note warning
-    signs. Rising re-ratings, a warning sign or (with measures) reliable deterioration open an
-    'offer a booster session' item for the care team."""
+    signs. Rising re-ratings, a warning sign or reliable deterioration on a measure open an
+    'offer a booster session' item for the care team. A yes to the risk question goes through
+    the one risk path (`bravely.practice.risk`): an alert even when the check-in is refused."""
+    with risk.reaches_care_team(actor, booster.client, risk.BOOSTER, risk_answer,
+                                in_session=actor.via != "portal"):
+        return _record_booster(actor, booster, rung_ratings=rung_ratings,
+                               value_ratings=value_ratings, warning_signs=warning_signs,
+                               note=note, risk_answer=risk.said_yes(risk_answer))
+
+
+@transaction.atomic
+def _record_booster(actor, booster, *, rung_ratings, value_ratings, warning_signs, note,
+                    risk_answer) -> Booster:
     client = lock_client(booster.client_id)
     booster = Booster.objects.select_for_update().get(pk=booster.pk)
     if booster.is_done:
@@ -385,9 +395,14 @@ def record_booster(actor: Actor, booster: Booster, *, rung_ratings: dict, value_
                                   {r["rung_id"]: r["rating"] for r in rungs},
                                   scale_max=client.scale_max)
     booster.done_at, booster.entered_by = timezone.now(), actor.user
+    booster.risk = risk_answer
+    if risk_answer:
+        booster.risk_alert = risk.raise_booster_alert(
+            actor, client, in_session=actor.via != "portal", details={"booster": booster.pk})
     booster.save()
     record(actor, "update", booster, client=client, details={
-        "done": True, "rising": booster.rising, "warning_signs": len(signs)})
+        "done": True, "rising": booster.rising, "warning_signs": len(signs),
+        "risk": risk_answer})
     reasons = (["rising"] if booster.rising else []) + (["warning_sign"] if signs else []) + (
         ["deterioration"] if selectors.reliable_deterioration(client) else [])
     if reasons:

@@ -29,6 +29,7 @@ from bravely.maintenance.forms import (
 )
 from bravely.maintenance.models import RelapsePlanAcknowledgement
 from bravely.portal.selectors import supports_of
+from bravely.practice.selectors import check_in_settings
 
 
 def _actor(request):
@@ -193,7 +194,8 @@ def booster_form(request, client, booster, *, data):
                       .order_by("rank", "id")[:3])
     return BoosterForm(data, client=client, rungs=selectors.top_rungs(client),
                        statements=statements,
-                       signs=[w["sign"] for w in (plan.warning_signs if plan else [])])
+                       signs=[w["sign"] for w in (plan.warning_signs if plan else [])],
+                       question=check_in_settings(client.practice).risk_question)
 
 
 @login_required

@@ -178,6 +178,7 @@ class RiskAlert(models.Model):
         CHECK_IN = "check_in", _("Check-in")
         LOG = "log", _("Practice log")
         MEASURE = "measure", _("Outcome measure")
+        BOOSTER = "booster", _("Booster check-in")
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="risk_alerts")
     source = models.CharField(max_length=8, choices=Source.choices)

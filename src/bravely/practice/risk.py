@@ -24,6 +24,7 @@ from bravely.practice.models import RiskAlert
 LOG = RiskAlert.Source.LOG
 CHECK_IN = RiskAlert.Source.CHECK_IN
 MEASURE = RiskAlert.Source.MEASURE
+BOOSTER = RiskAlert.Source.BOOSTER
 
 # A refused submission raises an alert before any record exists; the client usually corrects it
 # and sends it again within minutes. That is one event, so it gets one alert (and one e-mail).
@@ -69,12 +70,25 @@ def raise_measure_alert(actor: Actor, client, *, in_session: bool = False,
     """A stored outcome-measure answer that signals risk (PHQ-9 item 9 above 0, say). The
     administration keeps the alert it raised; an alert raised minutes ago when the same answer
     was refused is used instead of a second one."""
-    earlier = _recent_unlinked_alert(client, MEASURE)
-    details = {"source": MEASURE, **(details or {})}
+    return _raise_stored(actor, client, MEASURE, in_session=in_session, details=details)
+
+
+def raise_booster_alert(actor: Actor, client, *, in_session: bool = False,
+                        details: dict | None = None) -> RiskAlert:
+    """A stored booster check-in (maintenance) that said yes to the risk question. The booster
+    keeps the alert it raised; an alert raised minutes ago when the same check-in was refused is
+    used instead of a second one."""
+    return _raise_stored(actor, client, BOOSTER, in_session=in_session, details=details)
+
+
+def _raise_stored(actor: Actor, client, source: str, *, in_session: bool,
+                  details: dict | None) -> RiskAlert:
+    earlier = _recent_unlinked_alert(client, source)
+    details = {"source": source, **(details or {})}
     if earlier is not None:
         record(actor, "update", earlier, client=client, details={**details, "again": True})
         return earlier
-    alert = RiskAlert.objects.create(client=client, source=MEASURE, raised_in_session=in_session)
+    alert = RiskAlert.objects.create(client=client, source=source, raised_in_session=in_session)
     record(actor, "create", alert, client=client, details={**details, "in_session": in_session})
     transaction.on_commit(lambda: notify_care_team(alert))
     return alert

@@ -10,29 +10,9 @@ from bravely.audit.services import Actor, record
 from bravely.clients.selectors import get_client
 from bravely.portal.selectors import own_client
 from bravely.progress import charts, selectors
+from bravely.progress.documents import clinician_charts
 
 PORTAL_VALUES = 4
-
-
-def clinician_charts(data: selectors.ProgressData, width: float = charts.WIDE) -> dict:
-    """Every chart of the clinician's page (and of a PDF), grouped as the page shows them."""
-    many = len(data.distress) > 1
-    return {
-        "ladders": [charts.ladder_chart(s, key=f"ladder-{i}", width=width)
-                    for i, s in enumerate(data.ladders)]
-        or [charts.ladder_chart(charts.LadderSeries("", [], None))],
-        "distress": [charts.distress_chart(s, key=f"distress-{i}", width=width)
-                     for i, s in enumerate(data.distress)]
-        or [charts.distress_chart(charts.DistressSeries("", data.scale_max, None, None))],
-        "distress_many": many,
-        "expectancy": charts.expectancy_chart(data.expectancy, width=width),
-        "adherence": charts.adherence_chart(data.adherence, width=width),
-        "values": charts.values_chart(data.values, width=width * charts.FULL / charts.WIDE,
-                                      columns=3),
-        "goals": charts.goals_chart(data.goals, width=width * charts.FULL / charts.WIDE,
-                                    columns=3),
-        "measures": [charts.outcome_measure_chart(s, width=width) for s in data.measures],
-    }
 
 
 @login_required

@@ -2,10 +2,11 @@
 Each builder returns a template context in a fixed number of queries (practice is summed in the
 database, not read log by log), so a year of practice renders as fast as a week.
 
-Extension points: `charts(client)` takes SVG charts from the progress app
-(`bravely.progress.charts.document_charts(client) -> [(title, svg, table_rows)]`) and
-`selectors.measure_history` the measures app's scores, when those apps are installed; the
-templates keep a slot for each and say so when they are empty.
+From the other apps: `charts(client)` takes the SVG charts of the progress app
+(`bravely.progress.documents.document_charts(client) -> [(title, svg, table_rows)]`),
+`selectors.measure_history` the measures app's scores with severity and reliable-change labels,
+and `relapse_plan(client)` the maintenance app's latest relapse-prevention plan; the templates
+say so when one is empty.
 """
 
 import importlib
@@ -34,12 +35,20 @@ STAFF_KINDS = ("handout", "summary", "discharge")
 
 
 def charts(client) -> list:
-    """SVG charts from the progress app, when installed: [(title, svg, rows)]."""
-    if not module_available("bravely.progress.charts"):
+    """SVG charts from the progress app, when installed: [(title, svg, rows)], the first row
+    being the table's header (`bravely.progress.documents.document_charts`)."""
+    if not module_available("bravely.progress.documents"):
         return []
-    module = importlib.import_module("bravely.progress.charts")
-    builder = getattr(module, "document_charts", None)
-    return list(builder(client)) if builder else []
+    module = importlib.import_module("bravely.progress.documents")
+    return list(module.document_charts(client))
+
+
+def relapse_plan(client):
+    """The latest version of the maintenance app's relapse-prevention plan (with its
+    acknowledgements, two queries), or None."""
+    if not module_available("bravely.maintenance.selectors"):
+        return None
+    return importlib.import_module("bravely.maintenance.selectors").current_plan(client)
 
 
 def _plans(client):
@@ -124,7 +133,7 @@ def summary_context(client, kind="summary") -> dict:
         "charts": charts(client),
         "measures": measure_history(client),
         "notes_count": signed_notes(client).count(),
-        "relapse_prevention": None,  # slot for the maintenance app's plan, when it exists
+        "relapse_prevention": relapse_plan(client),
         "rung_statuses": dict(Rung.Status.choices),
     }
 

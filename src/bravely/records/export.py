@@ -164,16 +164,47 @@ def _people(client, sections: dict, audience: str) -> list:
 
 
 def measures_section(client) -> list:
-    """Extension point: the measures app's scores, when it is installed."""
+    """Every administration of an outcome measure (the measures app), oldest first: the
+    instrument, the status and dates, the responses, and for a submitted one its score with
+    severity and the reliable-change label against the first score of the same instrument.
+    Three queries whatever the number of administrations."""
     if not measures_installed():
         return []
     module = importlib.import_module("bravely.measures.selectors")
+    changes = {row.administration.pk: row for row in module.history(client)}
     out = []
-    for item in module.score_history(client):
-        if isinstance(item, dict):
-            out.append({k: _value(v) for k, v in item.items()})
-        else:
-            out.append({k: _value(v) for k, v in vars(item).items() if not k.startswith("_")})
+    for administration in (module.administrations(client).prefetch_related("responses")
+                           .order_by("due_on", "id")):
+        instrument = administration.instrument
+        change = changes.get(administration.pk)
+        out.append({
+            "id": administration.pk,
+            "instrument": {"code": instrument.code, "version": instrument.version,
+                           "name": instrument.name,
+                           "loinc_panel": instrument.rules.loinc_panel,
+                           "loinc_total": instrument.rules.loinc_total},
+            "status": administration.status,
+            "source": administration.source,
+            "due_on": _value(administration.due_on),
+            "started_at": _value(administration.started_at),
+            "submitted_at": _value(administration.submitted_at),
+            "completed_on": _value(administration.completed_on),
+            "responses": [{"item_id": r.item_id, "value": r.value,
+                           "answered_at": _value(r.answered_at)}
+                          for r in administration.responses.all()],
+            "score": None if administration.total is None else {
+                "total": administration.total,
+                "subscales": administration.subscales,
+                "prorated": administration.prorated,
+                "scoring_version": administration.scoring_version,
+                "severity": administration.severity,
+                "severity_label": change.severity if change else "",
+                "difference": change.difference if change else None,
+                "reliable_change_index": change.rc if change else None,
+                "change": change.label_code if change else "",
+                "change_label": change.label if change else "",
+            },
+        })
     return out
 
 
@@ -244,6 +275,55 @@ def _table_schema(model, required_omit=frozenset()) -> dict:
             "description": (model.__doc__ or "").strip().split("\n")[0]}
 
 
+def _nullable(kind: str, fmt: str | None = None) -> dict:
+    return {"type": [kind, "null"], **({"format": fmt} if fmt else {})}
+
+
+MEASURE_SCHEMA = {
+    "type": "object", "additionalProperties": False,
+    "description": "One administration of an outcome measure (measures.Administration).",
+    "required": ["id", "instrument", "status", "source", "due_on", "started_at", "submitted_at",
+                 "completed_on", "responses", "score"],
+    "properties": {
+        "id": {"type": "integer"},
+        "instrument": {"type": "object", "additionalProperties": False,
+                       "required": ["code", "version", "name", "loinc_panel", "loinc_total"],
+                       "properties": {"code": {"type": "string"}, "version": {"type": "string"},
+                                      "name": {"type": "string"},
+                                      "loinc_panel": {"type": "string",
+                                                      "description": "LOINC code of the form"},
+                                      "loinc_total": {"type": "string",
+                                                      "description": "LOINC code of the total"}}},
+        "status": {"enum": ["due", "in_progress", "submitted"]},
+        "source": {"type": "string"},
+        "due_on": {"type": "string", "format": "date"},
+        "started_at": _nullable("string", "date-time"),
+        "submitted_at": _nullable("string", "date-time"),
+        "completed_on": _nullable("string", "date"),
+        "responses": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False,
+            "required": ["item_id", "value", "answered_at"],
+            "properties": {"item_id": {"type": "string"}, "value": {"type": "integer"},
+                           "answered_at": {"type": "string", "format": "date-time"}}}},
+        "score": {"oneOf": [{"type": "null"}, {
+            "type": "object", "additionalProperties": False,
+            "required": ["total", "subscales", "prorated", "scoring_version", "severity",
+                         "severity_label", "difference", "reliable_change_index", "change",
+                         "change_label"],
+            "properties": {
+                "total": {"type": "integer"}, "subscales": {"type": "object"},
+                "prorated": {"type": "boolean"}, "scoring_version": {"type": "string"},
+                "severity": {"type": "string"}, "severity_label": {"type": "string"},
+                "difference": _nullable("integer"),
+                "reliable_change_index": _nullable("number"),
+                "change": {"enum": ["", "baseline", "reliably_improved",
+                                    "no_reliable_change", "reliably_deteriorated",
+                                    "recovered"]},
+                "change_label": {"type": "string"}}}]},
+    },
+}
+
+
 def record_schema() -> dict:
     """The JSON Schema (draft 2020-12) of `client_record`, for both audiences."""
     sections = {}
@@ -282,9 +362,9 @@ def record_schema() -> dict:
                                "email": {"type": "string"}}}},
             "sections": {"type": "object", "required": always, "properties": sections,
                          "additionalProperties": False},
-            "measures": {"type": "array", "items": {"type": "object"},
-                         "description": "Outcome measure scores, once the measures app "
-                                        "exists (an extension point; empty until then)."},
+            "measures": {"type": "array", "items": {"$ref": "#/$defs/measure"},
+                         "description": "Outcome measures: every administration with its "
+                                        "responses and, once submitted, its score."},
         },
-        "$defs": {"client": client_schema, **defs},
+        "$defs": {"client": client_schema, "measure": MEASURE_SCHEMA, **defs},
     }

@@ -9,9 +9,9 @@ the person, expressed by the person):
 - Goal: each valued goal, `expressedBy` the Patient, with the value it serves in its note;
 - CarePlan: each exposure plan, one activity per rung (the value it serves in its description);
 - Observation: each practice's distress ratings (before, peak, after as components) and
-  the expected likelihood of the feared outcome; measure scores with their LOINC codes once
-  the measures app exists (`measure_resources`);
-- QuestionnaireResponse: measure answers, once the measures app exists;
+  the expected likelihood of the feared outcome; each outcome-measure score with the
+  instrument's LOINC code for its total where it has one (`measure_resources`);
+- QuestionnaireResponse: each submitted outcome measure's answers (the form's LOINC panel);
 - DocumentReference: each signed session note with its addenda (text/plain, base64).
 """
 
@@ -204,7 +204,7 @@ def bundle(client, *, audience: str = export.CARE_TEAM, record: dict | None = No
             "note": [{"text": log["learned"]}] if log["learned"] else [],
         })
 
-    for item in measure_resources(record.get("measures", []), patient):
+    for item in measure_resources(record.get("measures", []), patient, pid):
         add("measure", item.pop("_key"), item)
 
     addenda: dict[int, list[dict]] = {}
@@ -246,29 +246,50 @@ def bundle(client, *, audience: str = export.CARE_TEAM, record: dict | None = No
     }
 
 
-def measure_resources(measures: list, patient_url: str) -> list[dict]:
-    """Extension point for the measures app: each score as an Observation with its LOINC code
-    (`loinc` in the item) and, when the item carries `answers`, a QuestionnaireResponse."""
+def measure_resources(measures: list, patient_url: str, practice_id) -> list[dict]:
+    """The measures section of the export as FHIR: a QuestionnaireResponse per submitted
+    administration (its answers, the form's LOINC panel code when it has one) and an
+    Observation per score (the total's LOINC code when the instrument has one, the severity
+    as interpretation, the reliable-change label as a note), derived from its answers."""
     if not measures_installed():
         return []
     resources = []
-    for i, item in enumerate(measures):
-        key = item.get("id", i)
-        code = ({"coding": [{"system": "http://loinc.org", "code": item["loinc"],
-                             "display": item.get("instrument", "")}]}
-                if item.get("loinc") else {"text": str(item.get("instrument", "measure"))})
-        when = item.get("at") or item.get("administered_at") or item.get("date")
-        observation = {"_key": f"obs-{key}", "resourceType": "Observation", "status": "final",
-                       "code": code, "subject": _ref(patient_url),
-                       "effectiveDateTime": when}
-        if isinstance(item.get("score"), (int, float)):
-            observation["valueQuantity"] = {"value": item["score"]}
+    for item in measures:
+        if item.get("status") != "submitted":
+            continue
+        instrument, score = item["instrument"], item.get("score")
+        when = item.get("submitted_at") or item.get("completed_on")
+        qr_key = f"qr-{item['id']}"
+        response = {
+            "_key": qr_key, "resourceType": "QuestionnaireResponse", "status": "completed",
+            "subject": _ref(patient_url), "authored": when,
+            "item": [{"linkId": r["item_id"], "answer": [{"valueInteger": r["value"]}]}
+                     for r in item["responses"]]}
+        if instrument.get("loinc_panel"):
+            response["questionnaire"] = f"http://loinc.org/q/{instrument['loinc_panel']}"
+        response["extension"] = [{"url": f"{CODES}/instrument",
+                                  "valueString": f"{instrument['code']} {instrument['version']}"}]
+        resources.append(response)
+        if score is None:
+            continue
+        coding = ([{"system": "http://loinc.org", "code": instrument["loinc_total"],
+                    "display": f"{instrument['name']} total score"}]
+                  if instrument.get("loinc_total") else [])
+        coding.append({"system": CODES, "code": f"measure-{instrument['code']}-total",
+                       "display": f"{instrument['name']} total score"})
+        observation = {
+            "_key": f"obs-{item['id']}", "resourceType": "Observation", "status": "final",
+            "category": [{"coding": [{
+                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                "code": "survey", "display": "Survey"}]}],
+            "code": {"coding": coding, "text": instrument["name"]},
+            "subject": _ref(patient_url),
+            "effectiveDateTime": item.get("completed_on") or when,
+            "valueInteger": score["total"],
+            "derivedFrom": [_ref(urn(practice_id, "measure", qr_key))],
+            "note": ([{"text": score["change_label"]}] if score.get("change_label") else []),
+        }
+        if score.get("severity_label"):
+            observation["interpretation"] = [{"text": score["severity_label"]}]
         resources.append(observation)
-        if item.get("answers"):
-            resources.append({
-                "_key": f"qr-{key}", "resourceType": "QuestionnaireResponse",
-                "status": "completed", "subject": _ref(patient_url), "authored": when,
-                "item": [{"linkId": str(a.get("link_id", n)), "text": a.get("text", ""),
-                          "answer": [{"valueInteger": a["value"]}]}
-                         for n, a in enumerate(item["answers"]) if "value" in a]})
     return resources

@@ -106,23 +106,25 @@ def module_available(name: str) -> bool:
         return False
 
 
-def measure_history(client, start=None, end=None) -> list:
-    """`bravely.measures.selectors.score_history(client)` when that app exists, else [].
-    Each item is used as given (a mapping or an object with instrument, score, at, change
-    label); the period filter applies when an item has a date or datetime under `at`/`date`."""
+def measure_history(client, start=None, end=None) -> list[dict]:
+    """Every submitted, scored measure from the measures app (`bravely.measures.selectors
+    .history`, one query), newest first: instrument, code, date, score, severity, the change
+    from the first score and its reliable-change label. `start`/`end` keep one period."""
     if not measures_installed():
         return []
     module = importlib.import_module("bravely.measures.selectors")
-    items = list(module.score_history(client))
-    if start is None:
-        return items
     kept = []
-    for item in items:
-        when = _get(item, "at") or _get(item, "date") or _get(item, "administered_at")
-        if isinstance(when, datetime):
-            when = timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
-        if when is None or start <= when <= end:
-            kept.append(item)
+    for row in module.history(client):
+        administration = row.administration
+        when = administration.completed_on
+        if administration.total is None or (start is not None and when is not None
+                                             and not start <= when <= end):
+            continue
+        kept.append({"instrument": administration.instrument.name,
+                     "code": administration.instrument.code, "date": when,
+                     "score": administration.total, "severity": row.severity,
+                     "difference": row.difference, "change_label": row.label,
+                     "change_code": row.label_code})
     return kept
 
 
