@@ -531,17 +531,17 @@ def expectancy_summary(change, before=(), rung: str = "") -> str:
     practice (the expectancy as it was updated); before: the likelihoods rated before."""
     parts = [_("Rung “%(rung)s”.") % {"rung": rung}] if rung else []
     if change.change is not None:
-        parts.append(_("After practising, the feared outcome seemed %(first)s\u00a0%% likely after "
-                       "the first practice and %(latest)s\u00a0%% after the latest (%(change)+d "
+        parts.append(_("After practising, the feared outcome seemed %(first)s %% likely after "
+                       "the first practice and %(latest)s %% after the latest (%(change)+d "
                        "points; %(slope)+.1f a practice on the trend).") % {
             "first": change.first, "latest": change.latest, "change": change.change,
             "slope": change.slope})
     elif change.first is not None:
-        parts.append(_("After the one practice so far, the feared outcome seemed %(first)s\u00a0%% "
+        parts.append(_("After the one practice so far, the feared outcome seemed %(first)s %% "
                        "likely.") % {"first": change.first})
     if before:
-        parts.append(_("Before practising it was rated %(first)s\u00a0%% at first and "
-                       "%(latest)s\u00a0%% at the latest.") % {
+        parts.append(_("Before practising it was rated %(first)s %% at first and "
+                       "%(latest)s %% at the latest.") % {
             "first": before[0], "latest": before[-1]})
     answered = change.happened + change.partly + change.did_not
     if answered:

@@ -52,7 +52,7 @@ def encouragement(data: selectors.ProgressData) -> list[str]:
         if not (before and after):
             continue
         text = _("“%(rung)s”: before your first practice you thought what you feared was "
-                 "%(first)s\u00a0%% likely; after your latest practice, %(latest)s\u00a0%%.") % {
+                 "%(first)s %% likely; after your latest practice, %(latest)s %%.") % {
             "rung": rung, "first": before[0], "latest": after[-1]}
         if after[-1] < before[0]:
             text += " " + _("Your practice is teaching you something new.")
