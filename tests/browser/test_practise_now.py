@@ -192,3 +192,47 @@ def test_every_portal_page_in_both_themes_and_languages(browser, live_server, tr
             .filter(([, h]) => h < 44)""")
         assert small == [], (path, small)
     context.close()
+
+
+def test_a_whole_practice_in_spanish(iphone, transactional_db):
+    """The Spanish portal end to end: every label and button the client meets is found by its
+    Spanish text (taken from the catalogue), so an English page fails here."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    _context, page = iphone
+    load_demo()
+    jordan = Client.objects.get(display_name="Jordan Reyes")
+    from bravely.portal.models import ClientAccount
+
+    ClientAccount.objects.filter(client=jordan).update(language="es")
+    with translation.override("es"):
+        t = {key: _(key) for key in (
+            "Practise now", "How strong is the fear right now?", "Start the practice",
+            "Save this rating", "I need to stop", "Yes, stop this practice", "How did it go?",
+            "Why did you stop?", "How likely does it seem now (0-100 %)?", "What did you learn?",
+            "Save this practice", "You did it")}
+        likely = _("How likely is it that this will happen: “%(fear)s”? (0-100 %%)").split(
+            "%(fear)s")[0].rstrip(" «“:")
+    assert all(t[key] != key for key in t if key != "How did it go?") and likely
+    sign_in(page, JORDAN, DEMO_PASSWORD)
+    assert page.evaluate("document.documentElement.lang") == "es"
+    page.get_by_role("link", name=t["Practise now"]).first.click()
+    page.get_by_label(likely).fill("70")
+    page.get_by_label(t["How strong is the fear right now?"]).fill("45")
+    page.get_by_role("button", name=t["Start the practice"]).click()
+    page.get_by_label(t["How strong is the fear right now?"]).fill("65")
+    page.get_by_role("button", name=t["Save this rating"]).click()
+    page.get_by_role("link", name=t["I need to stop"]).click()
+    assert_accessible(page)
+    page.get_by_role("button", name=t["Yes, stop this practice"]).click()
+    expect(page.get_by_role("heading", name=t["How did it go?"])).to_be_visible()
+    page.get_by_label(t["Why did you stop?"]).fill("Me latía muy rápido el corazón.")
+    page.get_by_label(t["How likely does it seem now (0-100 %)?"]).fill("30")
+    page.get_by_label(t["What did you learn?"]).fill("Puedo quedarme con ello.")
+    page.get_by_role("button", name=t["Save this practice"]).click()
+    expect(page.get_by_role("heading", name=t["You did it"])).to_be_visible()
+    assert_accessible(page)
+    log = PracticeLog.objects.filter(client=jordan).order_by("-id").first()
+    assert log.stopped_early and log.likelihood_before == 70 and log.likelihood_after == 30
+    assert [r["value"] for r in log.ratings] == [45, 65]
