@@ -9,6 +9,8 @@ tests:
 """
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test import testcases
 from hypothesis import HealthCheck, settings
 
 from bravely.accounts.models import Role, User
@@ -20,6 +22,19 @@ from tests.factories import PASSWORD, make_member, make_planned, make_practice, 
 # machine (xdist workers, browser tests) Hypothesis's timing checks fail for no fault of the code.
 settings.register_profile("bravely", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("bravely")
+
+
+class _OneRequestAtATime(WSGIServer):
+    """The browser tests' live server answers one request at a time. On SQLite the test
+    database lives in memory on one connection shared with the server's threads, and two
+    requests at once (a page and the portal's service worker) were seen to hang there for
+    good; a browser waits its turn instead."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+testcases.LiveServerThread.server_class = _OneRequestAtATime
 
 
 @pytest.fixture

@@ -52,6 +52,7 @@ def test_plan_written_with_the_client_then_agreed_on_a_phone(page, browser, live
     phone.set_default_timeout(10_000)
     try:
         sign_in(phone, "jordan.reyes@riverside.example", DEMO_PASSWORD)
+        phone.get_by_role("link", name="More", exact=True).click()
         phone.get_by_role("link", name="My plan").click()
         expect(phone.get_by_role("heading", name="My plan for keeping my gains")).to_be_visible()
         expect(phone.get_by_text("Staying quiet in meetings again")).to_be_visible()
@@ -64,6 +65,7 @@ def test_plan_written_with_the_client_then_agreed_on_a_phone(page, browser, live
         expect(phone.get_by_text("You have read and agreed to this version.")).to_be_visible()
         assert selectors.acknowledged_in_portal(selectors.current_plan(jordan))
 
+        phone.get_by_role("link", name="More", exact=True).click()
         phone.get_by_role("link", name="Keeping it up").click()
         assert_accessible(phone)
         shot(phone, "portal-maintenance-390")

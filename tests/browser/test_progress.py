@@ -41,6 +41,7 @@ def test_clinician_sees_every_chart_and_changes_the_period(page, live_server, tr
 def test_client_sees_their_progress_on_a_phone(phone, live_server, transactional_db):
     load_demo()
     sign_in(phone, "jordan.reyes@riverside.example", DEMO_PASSWORD)
+    phone.get_by_role("link", name="More", exact=True).click()
     phone.get_by_role("link", name="My progress").click()
     expect(phone.get_by_role("heading", name="My progress", exact=True)).to_be_visible()
     expect(phone.get_by_text("You have climbed 1 step of your ladder")).to_be_visible()
