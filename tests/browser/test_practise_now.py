@@ -72,7 +72,12 @@ def test_practise_now_with_the_timer_a_stop_and_the_reflection(iphone, transacti
             [65, 75, 60].index(value) + 2)
     expect(page.get_by_text("Next rating in")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    draft = PracticeDraft.objects.filter(data__mode="practise").get()
+    # the page draws a rating at once and sends it in the background: wait for the server
+    for _ in range(100):
+        draft = PracticeDraft.objects.filter(data__mode="practise").get()
+        if len(draft.data["ratings"]) == 4:
+            break
+        page.wait_for_timeout(100)
     assert [r["value"] for r in draft.data["ratings"]] == [45, 65, 75, 60]
 
     page.get_by_role("link", name="I need to stop").click()
