@@ -80,17 +80,11 @@ def log_item(request, item_pk):
             add_service_errors(form, error)
             risk_told = bool(form.cleaned_data.get("risk_flag"))
         else:
-            if log.risk_flag:
-                from bravely.portal.client_views import safety_context
+            from bravely.portal.client_views import after_log_saved
 
-                return render(request, "portal/support_now.html",
-                              {"client": client, **safety_context(client)})
-            if log.over_ceiling:
-                messages.warning(request, _("Your distress reached your ceiling. Here is your "
-                                            "plan for stopping safely."))
-                return redirect("portal_stop")
-            messages.success(request, _("Practice saved. Well done for keeping it up."))
-            return redirect("portal_maintenance")
+            return after_log_saved(request, client, log,
+                                   _("Practice saved. Well done for keeping it up."),
+                                   "portal_maintenance")
     elif request.method == "POST":
         risk_told = risk.refused(_actor(request), client, risk.LOG,
                                  answered_risk(form, "risk_flag"))

@@ -58,6 +58,20 @@ def safety_context(client):
     }
 
 
+def after_log_saved(request, client, log, done: str, next_page: str):
+    """Where a saved log leads: support at once after a risk answer, the stop plan after a
+    peak at the ceiling, otherwise `done` said and on to `next_page`."""
+    if log.risk_flag:
+        return render(request, "portal/support_now.html",
+                      {"client": client, **safety_context(client)})
+    if log.over_ceiling:
+        messages.warning(request, _("Your distress reached your ceiling. Here is your "
+                                    "plan for stopping safely."))
+        return redirect("portal_stop")
+    messages.success(request, done)
+    return redirect(next_page)
+
+
 @login_required
 def today(request):
     client = own_client(request.user)
@@ -131,15 +145,8 @@ def log_practice(request, assignment_pk):
             add_service_errors(form, error)
             risk_told = bool(form.cleaned_data.get("risk_flag"))  # the service told the team
         else:
-            if log.risk_flag:
-                return render(request, "portal/support_now.html",
-                              {"client": client, **safety_context(client)})
-            if log.over_ceiling:
-                messages.warning(request, _("Your distress reached your ceiling. Here is your "
-                                            "plan for stopping safely."))
-                return redirect("portal_stop")
-            messages.success(request, _("Practice saved. Well done for facing it."))
-            return redirect("portal_today")
+            return after_log_saved(request, client, log,
+                                   _("Practice saved. Well done for facing it."), "portal_today")
     elif request.method == "POST":
         risk_told = risk.refused(_actor(request), client, risk.LOG,
                                  answered_risk(form, "risk_flag"))
