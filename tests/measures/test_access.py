@@ -23,6 +23,11 @@ ROUTES = [
     ("client_measures", "GET", {"pk": "client"}, READ),
     ("measure_schedule", "GET", {"pk": "client"}, WRITE),
     ("measure_schedule", "POST", {"pk": "client"}, WRITE),
+    # alice ends it (a redirect); the others are refused before anything changes
+    ("measure_schedule_end", "POST", {"pk": "client", "schedule_pk": "schedule"},
+     {**WRITE, "alice": R}),
+    ("measure_schedule_end", "GET", {"pk": "client", "schedule_pk": "schedule"},
+     {**{k: 405 for k in WRITE}, "anon": R}),
     ("measure_enter", "GET", {"pk": "client", "instrument_pk": "phq9"}, WRITE),
     ("measure_enter", "POST", {"pk": "client", "instrument_pk": "phq9"}, WRITE),
     ("portal_measures", "GET", {}, CLIENT_ONLY),
@@ -58,7 +63,7 @@ def users(everyone, jordan):
 def objects(users, client_record, actor, phq9):
     schedule = services.schedule_measure(actor, client_record, phq9,
                                          starts_on=timezone.localdate())
-    return {"client": client_record, "phq9": phq9,
+    return {"client": client_record, "phq9": phq9, "schedule": schedule,
             "administration": schedule.administrations.get()}
 
 

@@ -134,3 +134,48 @@ def test_schedule_page(alice, client_record, phq9):
                          "starts_on": TODAY().isoformat(), "review_after_weeks": 6})
     assert ok.status_code == 302
     assert client_record.measure_schedules.get().every_weeks == 2
+
+
+def test_the_clinician_ends_a_schedule_and_nothing_more_is_asked(alice, client_record, phq9,
+                                                                 actor):
+    schedule = services.schedule_measure(actor, client_record, phq9, starts_on=TODAY(),
+                                         every_weeks=2)
+    http = signed_in(alice)
+    page = http.get(f"/clients/{client_record.pk}/measures/").content.decode()
+    assert "End schedule" in page
+    response = http.post(f"/clients/{client_record.pk}/measures/schedules/{schedule.pk}/end/")
+    assert response.status_code == 302
+    schedule.refresh_from_db()
+    assert schedule.ended_at is not None
+    assert not selectors.due_for_client(client_record).exists()
+    page = http.get(f"/clients/{client_record.pk}/measures/").content.decode()
+    assert "End schedule" not in page and "(ended)" in page
+    assert schedule.administrations.count() == 1  # the unanswered one is kept, not deleted
+    event = AuditEvent.objects.filter(object_type="schedule", action="update").latest("id")
+    assert event.details == {"ended": True} and event.client_id == client_record.pk
+
+
+def test_a_measure_already_started_can_still_be_finished_after_its_schedule_ends(
+        actor, client_record, phq9):
+    schedule = services.schedule_measure(actor, client_record, phq9, starts_on=TODAY(),
+                                         every_weeks=2)
+    administration = schedule.administrations.get()
+    services.save_answers(actor, administration, {"phq9-1": 1}, source="portal")
+    services.end_schedule(actor, schedule)
+    assert list(selectors.due_for_client(client_record)) == [administration]
+    services.save_answers(actor, administration, dict.fromkeys(phq9.rules.item_ids, 1),
+                          source="portal", submit=True)
+    assert schedule.administrations.count() == 1  # no next one after the schedule ended
+
+
+def test_another_clients_schedule_cannot_be_ended_through_this_client(
+        alice, client_record, phq9, actor, practice):
+    other_client = client_services.create_client(actor, practice, {
+        "display_name": "Sam Other", "primary_clinician": alice, "status": "active",
+        "region": "US"})
+    schedule = services.schedule_measure(actor, other_client, phq9, starts_on=TODAY())
+    response = signed_in(alice).post(
+        f"/clients/{client_record.pk}/measures/schedules/{schedule.pk}/end/")
+    assert response.status_code == 404
+    schedule.refresh_from_db()
+    assert schedule.ended_at is None

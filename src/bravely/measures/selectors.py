@@ -95,8 +95,10 @@ def get_administration(client, pk) -> Administration:
 
 
 def open_administrations(client, *, due_by: date | None = None):
-    """What is waiting: due or in progress, oldest first; with due_by only those due by then."""
-    found = administrations(client).filter(status__in=[Status.DUE, Status.IN_PROGRESS])
+    """What is waiting: due or in progress, oldest first; with due_by only those due by then.
+    Once its schedule has ended, one not yet started is no longer asked for."""
+    found = (administrations(client).filter(status__in=[Status.DUE, Status.IN_PROGRESS])
+             .exclude(status=Status.DUE, schedule__ended_at__isnull=False))
     if due_by is not None:
         found = found.filter(due_on__lte=due_by)
     return found.order_by("due_on", "id")
@@ -113,6 +115,12 @@ def answers(administration) -> dict[str, int]:
 def schedules(client):
     return (Schedule.objects.filter(client=client).select_related("instrument", "created_by")
             .order_by("ended_at", "-created_at"))
+
+
+def get_schedule(client, schedule_id) -> Schedule:
+    """One of the client's schedules, or 404."""
+    return get_object_or_404(Schedule.objects.select_related("instrument"), client=client,
+                             pk=schedule_id)
 
 
 def off_track(client):

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 
 from bravely.accounts.selectors import get_admin_membership, membership_of
@@ -102,6 +103,18 @@ def schedule(request, pk):
             messages.success(request, _("Measure scheduled."))
             return redirect("client_measures", client.pk)
     return render(request, "measures/schedule.html", {"client": client, "form": form})
+
+
+@login_required
+@require_POST
+def end_schedule(request, pk, schedule_pk):
+    """Stop a schedule: nothing more is sent; what was answered stays in the history."""
+    client = get_client(request.user, pk, write=True)
+    schedule = selectors.get_schedule(client, schedule_pk)
+    services.end_schedule(Actor.from_request(request), schedule)
+    messages.success(request, _("Schedule ended: %(name)s is no longer sent.")
+                     % {"name": schedule.instrument.name})
+    return redirect("client_measures", client.pk)
 
 
 @login_required
