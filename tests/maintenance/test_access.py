@@ -28,6 +28,7 @@ ROUTES = [
     ("maintenance_overview", "GET", C, STAFF_READ),
     ("maintenance_plan", "GET", C, STAFF_WRITE),
     ("maintenance_plan_history", "GET", C, STAFF_READ),
+    ("maintenance_plan_agreed", "POST", C, {**STAFF_WRITE, "alice": R}),
     ("maintenance_schedule", "GET", C, STAFF_WRITE),
     ("maintenance_item", "GET", {**C, "item_pk": "item"}, STAFF_WRITE),
     ("maintenance_phase", "GET", C, STAFF_WRITE),

@@ -111,3 +111,32 @@ def test_the_clinician_page_saves_a_version_from_the_form(maint, alice):
         "values_reinforced-0-achievement": "Lunch", "warning_signs-0-sign": "Eating alone",
         "lapse_note": "x", "based_on": "1"})
     assert response.status_code == 200 and "needs both parts" in response.content.decode()
+
+
+def test_the_clinician_records_that_the_client_agreed_in_session(maint, actor, alice):
+    from tests.factories import signed_in
+
+    services.save_plan(actor, maint.client, plan_data(), based_on=None)
+    http = signed_in(alice)
+    url = f"/clients/{maint.client.pk}/maintenance/"
+    assert "Not yet agreed by the client" in http.get(url).content.decode()
+    too_long = http.post(url + "plan/agreed/", {"note": "x" * 501}, follow=True)
+    assert "Note" in too_long.content.decode()
+    assert not selectors.current_plan(maint.client).acknowledgements.exists()
+    assert http.post(url + "plan/agreed/", {"note": "Read together"}).status_code == 302
+    ack = selectors.current_plan(maint.client).acknowledgements.get()
+    assert (ack.method, ack.note, ack.recorded_by) == ("session", "Read together", alice)
+    page = http.get(url).content.decode()
+    assert "Agreed in session on" in page and "agreed to this version in session" not in page
+    event = AuditEvent.objects.filter(object_type="relapseplanacknowledgement").latest("id")
+    assert event.details == {"version": 1, "method": "session"}
+    # a new version needs agreeing again
+    services.save_plan(actor, maint.client, plan_data(change_note="New sign"), based_on=1)
+    assert "Not yet agreed by the client" in http.get(url).content.decode()
+
+
+def test_agreement_in_session_needs_a_plan(maint, alice):
+    from tests.factories import signed_in
+
+    response = signed_in(alice).post(f"/clients/{maint.client.pk}/maintenance/plan/agreed/")
+    assert response.status_code == 404

@@ -140,6 +140,13 @@ def acknowledged_in_portal(plan) -> bool:
                                     for a in plan.acknowledgements.all())
 
 
+def latest_agreement(plan) -> RelapsePlanAcknowledgement | None:
+    """The latest record that the client agreed to this version, in the portal or in session."""
+    if plan is None:
+        return None
+    return max(plan.acknowledgements.all(), key=lambda a: (a.acknowledged_at, a.pk), default=None)
+
+
 def mastered_rungs(client):
     return (Rung.objects.filter(plan__client=client, status=Rung.Status.MASTERED)
             .exclude(plan__status="archived").select_related("plan")

@@ -5,6 +5,8 @@ from bravely.maintenance import portal_views, views
 urlpatterns = [
     path("clients/<int:pk>/maintenance/", views.overview, name="maintenance_overview"),
     path("clients/<int:pk>/maintenance/plan/", views.plan_edit, name="maintenance_plan"),
+    path("clients/<int:pk>/maintenance/plan/agreed/", views.plan_agreed,
+         name="maintenance_plan_agreed"),
     path("clients/<int:pk>/maintenance/plan/history/", views.plan_history,
          name="maintenance_plan_history"),
     path("clients/<int:pk>/maintenance/schedule/", views.schedule,

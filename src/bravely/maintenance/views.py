@@ -14,6 +14,7 @@ from bravely.accounts.selectors import membership_of
 from bravely.audit.services import Actor, record
 from bravely.clients.selectors import can_edit, get_client
 from bravely.core.forms import add_service_errors
+from bravely.core.params import text_param
 from bravely.maintenance import reminders, selectors, services
 from bravely.maintenance.forms import (
     LISTS,
@@ -51,6 +52,7 @@ def overview(request, pk):
     return render(request, "maintenance/overview.html", {
         "client": client, "phase": selectors.phase_of(client), "plan": plan,
         "acknowledged": selectors.acknowledged_in_portal(plan),
+        "agreement": selectors.latest_agreement(plan),
         "items": list(selectors.items(client)[:60]),
         "counts": selectors.planned_vs_done(client),
         "lifestyle": list(selectors.lifestyle(client, 10)),
@@ -113,6 +115,26 @@ def plan_history(request, pk):
     return render(request, "maintenance/plan_history.html", {
         "client": client, "versions": list(selectors.plan_versions(client)),
         "portal": RelapsePlanAcknowledgement.Method.PORTAL})
+
+
+@login_required
+@require_POST
+def plan_agreed(request, pk):
+    """The client agreed to the current plan in session; the clinician records it."""
+    client = get_client(request.user, pk, write=True)
+    plan = selectors.current_plan(client)
+    if plan is None:
+        raise Http404
+    try:
+        services.acknowledge_plan(_actor(request), plan,
+                                  method=RelapsePlanAcknowledgement.Method.SESSION,
+                                  note=text_param(request.POST, "note", max_length=5000))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Recorded: the client agreed to version %(v)s in session.")
+                         % {"v": plan.version})
+    return redirect("maintenance_overview", pk=client.pk)
 
 
 @login_required
