@@ -337,3 +337,15 @@ def test_value_ids_beyond_the_database_range_are_422(api, client_record, plan, l
     assert locs(response) == [("body", "payload", "values", 0)]
     assert Rung.objects.count() == 3
     assert list(Rung.objects.get(pk=ladder[0].pk).values.all()) == list(ladder[0].values.all())
+
+
+def test_a_misspelt_field_is_422_naming_it_and_changes_nothing(api, client_record, ladder):
+    rung = ladder[0]
+    before = changes()
+    response = api.patch(f"/clients/{client_record.pk}/rungs/{rung.pk}",
+                         {"version": rung.version, "feared_outcom": "Fainting"})
+    assert response.status_code == 422, response.content
+    assert locs(response) == [("body", "payload", "feared_outcom")]
+    assert "Extra inputs are not permitted" in messages(response)
+    assert Rung.objects.get(pk=rung.pk).version == rung.version
+    assert changes() == before

@@ -34,9 +34,10 @@ DateTime = Annotated[datetime, BeforeValidator(_iso_text), Strict(False)]
 
 class Input(Schema):
     """A request body: strict types, a JSON object, and text (also in lists of text) without
-    NUL characters (PostgreSQL cannot store one; Django's form fields refuse it)."""
+    NUL characters (PostgreSQL cannot store one; Django's form fields refuse it); a field the
+    operation does not know is refused by name, so that a misspelt field is not silently lost."""
 
-    model_config = ConfigDict(strict=True)
+    model_config = ConfigDict(strict=True, extra="forbid")
 
     @model_validator(mode="wrap")
     @classmethod
