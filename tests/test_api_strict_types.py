@@ -124,3 +124,30 @@ def test_plan_and_rung_patch_null(planned, alice, path, field):
            else f"/clients/{planned.client.pk}/rungs/{obj.pk}")
     response = _call(alice, "PATCH", url, {"version": obj.version, field: None})
     assert _loc(response) == [("body", "payload", field)]
+
+
+NULLABLE = {("ClientPatch", "date_of_birth"), ("RungPatch", "feared_likelihood"),
+            ("RungPatch", "own_ceiling")}
+
+
+def test_only_fields_that_can_be_cleared_are_nullable_in_a_patch_body():
+    """A PATCH field may be sent as null only where the record can hold no value (clearing
+    it); for every other field null is refused by the schema, as the document says."""
+    schemas = api.get_openapi_schema()["components"]["schemas"]
+    nullable = {(name, field) for name, schema in schemas.items()
+                if name.endswith(("Patch", "Update"))
+                for field, prop in schema.get("properties", {}).items()
+                if {"type": "null"} in prop.get("anyOf", [])}
+    assert nullable == NULLABLE
+
+
+@pytest.mark.parametrize("field", ["session_date", "period_start", "data", "assessment", "plan"])
+def test_a_note_update_with_null_is_422_naming_the_field(client_record, alice, actor, field):
+    from bravely.records import services as notes
+
+    note = notes.create_note(actor, client_record, {"data": "d"})
+    response = _call(alice, "PUT", f"/clients/{client_record.pk}/notes/{note.pk}",
+                     {"version": note.version, field: None})
+    assert _loc(response) == [("body", "payload", field)]
+    note.refresh_from_db()
+    assert (note.version, note.data) == (1, "d")

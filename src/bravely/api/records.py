@@ -73,12 +73,13 @@ class NoteCreate(Input):
 
 
 class NoteUpdate(Input):
+    # Every field may be left out; none may be sent as null (the note has no null for it).
     version: int = Field(ge=1, le=2**31)
-    session_date: dt.date | None = None
-    period_start: dt.date | None = None
-    data: str | None = Field(None, max_length=NOTE_TEXT)
-    assessment: str | None = Field(None, max_length=NOTE_TEXT)
-    plan: str | None = Field(None, max_length=NOTE_TEXT)
+    session_date: dt.date = None
+    period_start: dt.date = None
+    data: str = Field(None, max_length=NOTE_TEXT)
+    assessment: str = Field(None, max_length=NOTE_TEXT)
+    plan: str = Field(None, max_length=NOTE_TEXT)
 
 
 class SignIn(Input):

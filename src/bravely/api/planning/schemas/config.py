@@ -21,9 +21,10 @@ class DomainIn(Input):
 
 
 class DomainPatch(Input):
-    name: str | None = Field(None, min_length=1, max_length=80)
-    position: int | None = Field(None, ge=0, le=1000)
-    is_active: bool | None = None
+    # Each field may be left out but not sent as null: the record has no null for it.
+    name: str = Field(None, min_length=1, max_length=80)
+    position: int = Field(None, ge=0, le=1000)
+    is_active: bool = None
 
 
 class CrisisOut(Schema):
@@ -54,14 +55,14 @@ class CrisisIn(Input):
 
 
 class CrisisPatch(Input):
-    region: str | None = Field(None, pattern=REGION)
-    name: str | None = Field(None, min_length=1, max_length=120)
-    contact: str | None = Field(None, min_length=1, max_length=200)
+    region: str = Field(None, pattern=REGION)
+    name: str = Field(None, min_length=1, max_length=120)
+    contact: str = Field(None, min_length=1, max_length=200)
     url: str = Field(None, max_length=200)
     notes: str = Field(None, max_length=300)
-    needs_verification: bool | None = None
-    position: int | None = Field(None, ge=0, le=1000)
-    is_active: bool | None = None
+    needs_verification: bool = None
+    position: int = Field(None, ge=0, le=1000)
+    is_active: bool = None
 
 
 class SettingsIO(Schema):

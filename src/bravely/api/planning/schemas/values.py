@@ -83,12 +83,13 @@ class StatementIn(Input):
 
 
 class StatementPatch(Input):
+    # Each field may be left out but not sent as null: the record has no null for it.
     version: int = Field(description="The statement's version you read; a stale one is "
                                      "refused.")
-    domain_id: int | None = None
-    text: str | None = Field(None, min_length=1, max_length=500)
-    rank: int | None = Field(None, ge=1, le=99)
-    archived: bool | None = None
+    domain_id: int = None
+    text: str = Field(None, min_length=1, max_length=500)
+    rank: int = Field(None, ge=1, le=99)
+    archived: bool = None
 
 
 class GoalIn(Input):
@@ -100,13 +101,14 @@ class GoalIn(Input):
 
 
 class GoalPatch(Input):
+    # Each field may be left out but not sent as null: the record has no null for it.
     version: int = Field(description="The goal's version you read; a stale one is refused.")
-    statement_id: int | None = None
-    what: str | None = Field(None, min_length=1, max_length=300)
-    times: int | None = Field(None, ge=1, le=100)
-    per: Per | None = None
-    by_when: Date | None = None
-    status: GoalStatus | None = None
+    statement_id: int = None
+    what: str = Field(None, min_length=1, max_length=300)
+    times: int = Field(None, ge=1, le=100)
+    per: Per = None
+    by_when: Date = None
+    status: GoalStatus = None
     note: str = Field("", max_length=500)
 
 
