@@ -168,14 +168,26 @@ def test_the_tab_bar_reaches_every_destination_from_the_keyboard(iphone, transac
 
 
 PAGES = ("/me/", "/me/practise/", "/me/ladder/", "/me/journal/", "/me/more/", "/me/values/",
-         "/me/values/rate/", "/me/safety/", "/me/sharing/", "/me/check-in/", "/me/stop/")
+         "/me/values/rate/", "/me/safety/", "/me/sharing/", "/me/check-in/", "/me/stop/",
+         "/me/progress/", "/me/measures/", "/me/record/", "/me/log/{a}/", "/me/practise/{a}/",
+         "/me/practise/{a}/offline/", "/me/practise/run/{run}/", "/me/practise/run/{run}/stop/",
+         "/me/practise/run/{run}/reflect/", "/me/practise/done/{log}/")
 
 
 @pytest.mark.parametrize("scheme, locale", [("dark", "es-ES"), ("light", "es-ES"),
-                                            ("dark", "en-GB")])
+                                            ("dark", "en-GB"), ("light", "en-GB")])
 def test_every_portal_page_in_both_themes_and_languages(browser, live_server, transactional_db,
                                                        scheme, locale):
+    from bravely.audit.services import Actor
+    from bravely.practice.services import start_practice
+
     load_demo()
+    jordan = Client.objects.get(display_name="Jordan Reyes")
+    assignment = jordan.assignments.filter(status="active").first()
+    run = start_practice(Actor(jordan.account.user, "127.0.0.1", via="portal"), jordan,
+                         assignment, likelihood_before=60, distress_now=40, key="axe-run")
+    ids = {"a": assignment.pk, "run": run.key,
+           "log": PracticeLog.objects.filter(client=jordan).order_by("-id").first().pk}
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844},
                                   is_mobile=True, has_touch=True, color_scheme=scheme,
                                   locale=locale)
@@ -186,7 +198,7 @@ def test_every_portal_page_in_both_themes_and_languages(browser, live_server, tr
     page.click("form button[type=submit]")
     page.wait_for_url("**/me/**")
     for path in PAGES:
-        page.goto(path)
+        page.goto(path.format(**ids))
         assert page.evaluate("document.documentElement.lang") == locale[:2]
         assert_accessible(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
