@@ -52,7 +52,8 @@ def test_a_whole_offline_run_is_stored_once_with_its_stop(portal, planned):
     log = PracticeLog.objects.get()
     assert [r["value"] for r in log.ratings] == [45, 65, 75, 60]
     assert (log.distress_before, log.distress_peak, log.distress_after) == (45, 75, 60)
-    assert log.likelihood_before == 70 and log.stopped_early and log.assignment == planned.assignment
+    assert log.likelihood_before == 70 and log.stopped_early
+    assert log.assignment == planned.assignment
     assert StopEvent.objects.get(practice_key=KEY).log == log
     assert response.json()["url"] == f"/me/practise/done/{log.pk}/"
     result = portal.get(response.json()["url"]).content.decode()
