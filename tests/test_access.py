@@ -36,6 +36,7 @@ ROUTES = [
     ("invitation_accept", "GET", {"token": "not-a-real-token"},
      {"anon": 410, "alice": 410}),
     ("api_tokens", "GET", {}, ALL_STAFF_OK),
+    ("my_settings", "GET", {}, ALL_STAFF_OK),
     ("api_token_revoke", "POST", {"pk": "alice_token"},
      {"anon": R, "bob": N, "charlie": N, "ruth": N, "dana": N, "alice": R}),
     ("audit_log", "GET", {}, ADMIN_ONLY),

@@ -168,14 +168,26 @@ def test_the_tab_bar_reaches_every_destination_from_the_keyboard(iphone, transac
 
 
 PAGES = ("/me/", "/me/practise/", "/me/ladder/", "/me/journal/", "/me/more/", "/me/values/",
-         "/me/values/rate/", "/me/safety/", "/me/sharing/", "/me/check-in/", "/me/stop/")
+         "/me/values/rate/", "/me/safety/", "/me/sharing/", "/me/check-in/", "/me/stop/",
+         "/me/progress/", "/me/measures/", "/me/record/", "/me/log/{a}/", "/me/practise/{a}/",
+         "/me/practise/{a}/offline/", "/me/practise/run/{run}/", "/me/practise/run/{run}/stop/",
+         "/me/practise/run/{run}/reflect/", "/me/practise/done/{log}/")
 
 
 @pytest.mark.parametrize("scheme, locale", [("dark", "es-ES"), ("light", "es-ES"),
-                                            ("dark", "en-GB")])
+                                            ("dark", "en-GB"), ("light", "en-GB")])
 def test_every_portal_page_in_both_themes_and_languages(browser, live_server, transactional_db,
                                                        scheme, locale):
+    from bravely.audit.services import Actor
+    from bravely.practice.services import start_practice
+
     load_demo()
+    jordan = Client.objects.get(display_name="Jordan Reyes")
+    assignment = jordan.assignments.filter(status="active").first()
+    run = start_practice(Actor(jordan.account.user, "127.0.0.1", via="portal"), jordan,
+                         assignment, likelihood_before=60, distress_now=40, key="axe-run")
+    ids = {"a": assignment.pk, "run": run.key,
+           "log": PracticeLog.objects.filter(client=jordan).order_by("-id").first().pk}
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844},
                                   is_mobile=True, has_touch=True, color_scheme=scheme,
                                   locale=locale)
@@ -186,7 +198,7 @@ def test_every_portal_page_in_both_themes_and_languages(browser, live_server, tr
     page.click("form button[type=submit]")
     page.wait_for_url("**/me/**")
     for path in PAGES:
-        page.goto(path)
+        page.goto(path.format(**ids))
         assert page.evaluate("document.documentElement.lang") == locale[:2]
         assert_accessible(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
@@ -241,3 +253,92 @@ def test_a_whole_practice_in_spanish(iphone, transactional_db):
     log = PracticeLog.objects.filter(client=jordan).order_by("-id").first()
     assert log.stopped_early and log.likelihood_before == 70 and log.likelihood_after == 30
     assert [r["value"] for r in log.ratings] == [45, 65]
+
+
+def _offline_run(context, page, *, stop):
+    """Today opened online; the network cut before starting; a whole practice on the phone."""
+    page.goto("/me/")
+    url = page.get_by_role("link", name="Practise now").first.get_attribute("data-offline-run")
+    for _ in range(100):  # Today keeps the practice's page for a lost connection
+        if page.evaluate("async (u) => !!(window.caches && await caches.match(u))", url):
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("the offline page was not kept")
+    context.set_offline(True)
+    page.get_by_role("link", name="Practise now").first.click()
+    expect(page.get_by_text("No connection: you can still practise.")).to_be_visible()
+    expect(page.get_by_text("This serves:")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("How likely is it that this will happen").fill("70")
+    page.locator("input[name=distress_now]").fill("45")
+    page.get_by_role("button", name="Start the practice").click()
+    expect(page.get_by_text("Step 2 of 3: during")).to_be_visible()
+    expect(page.get_by_text("Next rating in")).to_be_visible()
+    first = page.locator("[data-timer]").text_content()
+    page.wait_for_timeout(1100)
+    assert page.locator("[data-timer]").text_content() != first
+    for n, value in enumerate((65, 75, 60)):
+        page.locator("input[name=value]").fill(str(value))
+        page.get_by_role("button", name="Save this rating").click()
+        expect(page.locator("[data-step=during] .curve-svg circle")).to_have_count(n + 2)
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    if stop:
+        page.get_by_role("link", name="I need to stop").click()
+        expect(page.get_by_role("heading", name="It is OK to stop")).to_be_visible()
+        expect(page.get_by_role("heading", name="Your way out")).to_be_visible()
+        expect(page.locator("[data-step=stop] a[href^='tel:']").first).to_be_visible()
+        assert_accessible(page)
+        page.get_by_role("button", name="Yes, stop this practice").click()
+        expect(page.get_by_role("heading", name="How did it go?")).to_be_visible()
+        page.get_by_label("Why did you stop?").fill("My heart was racing.")
+    else:
+        page.get_by_role("button", name="I have finished: reflect").click()
+        expect(page.get_by_role("heading", name="How did it go?")).to_be_visible()
+    expect(page.get_by_text("Before, you thought it 70 % likely that")).to_be_visible()
+    page.get_by_label("No", exact=True).check()
+    page.get_by_label("How likely does it seem now").fill("30")
+    page.get_by_label("What did you learn?").fill("Practised in the lift")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save this practice").click()
+    expect(page.get_by_role("heading", name="You did it")).to_be_visible()
+    expect(page.locator("[data-teach-predicted]")).to_contain_text("you thought it 70 % likely")
+    expect(page.locator("[data-teach-outcome]")).to_have_text("It didn't happen.")
+    expect(page.get_by_text("1 practice is saved on this phone and waiting to be sent.")
+           ).to_be_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("stop", [False, True], ids=["finished", "stopped"])
+def test_a_practice_started_offline_is_sent_once_when_back_online(iphone, transactional_db,
+                                                                  stop):
+    context, page = iphone
+    load_demo()
+    jordan = Client.objects.get(display_name="Jordan Reyes")
+    logs_before = PracticeLog.objects.filter(client=jordan).count()
+    stops_before = StopEvent.objects.filter(client=jordan).count()
+    sign_in(page, JORDAN, DEMO_PASSWORD)
+    _offline_run(context, page, stop=stop)
+    page.screenshot(path=f"/tmp/portal-offline-saved-{'stop' if stop else 'done'}.png",
+                    full_page=True)
+    assert PracticeLog.objects.filter(client=jordan).count() == logs_before
+    assert StopEvent.objects.filter(client=jordan).count() == stops_before
+    context.set_offline(False)
+    expect(page.get_by_text("Sent. Your care team can see it now.")).to_be_visible()
+    assert page.evaluate("localStorage.getItem('bravely-outbox')") == "[]"
+    logs = PracticeLog.objects.filter(client=jordan)
+    assert logs.count() == logs_before + 1
+    log = logs.order_by("-id").first()
+    assert [r["value"] for r in log.ratings] == [45, 65, 75, 60]
+    assert log.likelihood_before == 70 and log.likelihood_after == 30
+    assert log.learned == "Practised in the lift" and log.stopped_early is stop
+    stops = StopEvent.objects.filter(client=jordan, practice_key=log.idempotency_key)
+    assert stops.count() == (1 if stop else 0)
+    if stop:
+        assert stops.get().log == log and stops.get().reason == "in_practice"
+    # sent again (a second tab, a lost answer): still one log
+    page.evaluate("""() => fetch(document.querySelector('form[data-reflect]').action, {
+        method: 'POST', credentials: 'same-origin',
+        body: new FormData(document.querySelector('form[data-reflect]'))})""")
+    assert PracticeLog.objects.filter(client=jordan).count() == logs_before + 1

@@ -41,6 +41,9 @@ ROUTES = [
     ("offline_worker", "GET", {}, {"anon": S, "jordan": S, "alice": S}),  # no client data
     ("portal_practise_start", "GET", {}, CLIENT_ONLY),  # a run is open: continue or start
     ("portal_practise_before", "GET", {"assignment_pk": "assignment"}, CLIENT_ONLY),
+    ("portal_practise_offline", "GET", {"assignment_pk": "assignment"}, CLIENT_ONLY),
+    ("portal_practise_offline_stop", "POST", {"assignment_pk": "assignment"},
+     {**CLIENT_ONLY, "jordan": 422}),  # no ticket: refused, naming it
     ("portal_practise_run", "GET", {"key": "run"}, CLIENT_ONLY),
     ("portal_practise_stop", "GET", {"key": "run"}, CLIENT_ONLY),
     ("portal_practise_reflect", "GET", {"key": "run"}, CLIENT_ONLY),

@@ -265,3 +265,22 @@ def test_the_clients_own_words_are_text_never_markup_or_mathtext():
     assert "<script>" not in str(chart.svg)
     assert any("$5 a week" in t for t in texts(root))
     assert not list(root.iter("{http://www.w3.org/2000/svg}script"))
+
+
+@pytest.mark.parametrize("language, months", [("en", {"Mar", "Apr", "May", "Jun"}),
+                                              ("es", {"Mar", "Abr", "May", "Jun"})])
+def test_date_axes_name_the_months_in_the_active_language(language, months):
+    from django.utils import translation
+
+    series = c.Measure("phq9", "PHQ-9", 27, PHQ9, 10, [
+        (D0 + timedelta(days=10 * i), 18 - i, "") for i in range(12)])
+    with translation.override(language):
+        labels = texts(parse(c.outcome_measure_chart(series)))
+        weeks = [c.AdherenceWeek(D0 + timedelta(weeks=i), 3, 2) for i in range(2)]
+        adherence = texts(parse(c.adherence_chart(weeks)))
+    ticks = {t.split()[0] for t in labels if t.split() and t.split()[0] in months | {
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Abr", "Ene"}}
+    assert ticks == months, labels
+    assert ("2 Mar" in adherence and "9 Mar" in adherence), adherence
+    if language == "es":
+        assert not {"Apr", "Jan"} & set(" ".join(labels).split())

@@ -56,3 +56,15 @@ class ConsentItemForm(core_forms.ModelForm):
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100,
                            help_text=_("What the token is for, e.g. 'reporting script'."))
+
+
+class StaffLanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language of your pages"), required=False,
+                                 widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("The language of my browser")),
+                                           *settings.LANGUAGES]

@@ -39,6 +39,9 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    # A staff member's own choice from settings.LANGUAGES; empty follows the browser. Clients
+    # choose theirs on their record (portal.ClientAccount.language).
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -167,6 +167,20 @@ def update_practice(actor: Actor, practice: Practice, data: dict) -> Practice:
 
 
 @transaction.atomic
+def set_language(actor: Actor, language: str) -> User:
+    """The language of a staff member's own pages; empty follows their browser."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    user = actor.user
+    before = user.language
+    user.language = language
+    user.save(update_fields=["language"])
+    record(actor, "update", user, practice_id=user.membership.practice_id,
+           details={"changed": {"language": [before, language]}})
+    return user
+
+
+@transaction.atomic
 def create_api_token(actor: Actor, name: str) -> tuple[ApiToken, str]:
     name = name.strip()
     if not name:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("practice/consent-checklist/<int:pk>/", views.consent_item_edit,
          name="consent_item_edit"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("settings/", views.my_settings, name="my_settings"),
     path("settings/api-tokens/", views.api_tokens, name="api_tokens"),
     path("settings/api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

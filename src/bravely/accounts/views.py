@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -5,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +18,7 @@ from bravely.accounts.forms import (
     InviteForm,
     MembershipForm,
     PracticeForm,
+    StaffLanguageForm,
 )
 from bravely.accounts.models import Invitation
 from bravely.accounts.selectors import get_admin_membership, membership_of
@@ -23,6 +26,7 @@ from bravely.audit.services import Actor, record
 from bravely.clients.models import ConsentItem
 from bravely.core.forms import add_service_errors
 from bravely.core.http import client_ip
+from bravely.core.language import remember as remember_language
 
 
 @login_required
@@ -153,6 +157,35 @@ def consent_item_edit(request, pk):
         messages.success(request, _("Checklist item saved."))
         return redirect("consent_items")
     return render(request, "accounts/consent_item_form.html", {"form": form, "item": item})
+
+
+@login_required
+def my_settings(request):
+    """A staff member's own settings: the language of their pages."""
+    if membership_of(request.user) is None:
+        raise Http404
+    form = StaffLanguageForm(request.POST or None,
+                             initial={"language": request.user.language})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_language(Actor.from_request(request), form.cleaned_data["language"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            language = form.cleaned_data["language"]
+            remember_language(request, language)
+            if language:
+                translation.activate(language)
+            messages.success(request, _("Settings saved."))
+            response = redirect("my_settings")
+            if language:
+                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language,
+                                    max_age=365 * 24 * 3600, samesite="Lax",
+                                    secure=settings.SESSION_COOKIE_SECURE)
+            else:
+                response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+            return response
+    return render(request, "accounts/my_settings.html", {"form": form})
 
 
 @login_required

@@ -105,6 +105,25 @@ class RatingForm(forms.Form):
         return value
 
 
+class OfflineRunForm(forms.Form):
+    """What the phone adds to a run it practised offline: the signed page ticket, when the run
+    began by the phone's clock, and the prediction asked before it."""
+
+    ticket = forms.CharField(max_length=1000)
+    started_at = forms.DateTimeField()
+    likelihood_before = IntegerField(required=False)
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+
+    def clean_likelihood_before(self):
+        value = self.cleaned_data.get("likelihood_before")
+        if value is not None and not 0 <= value <= 100:
+            raise forms.ValidationError(_("Enter how likely it seems, from 0 to 100 %."))
+        return value
+
+
 class ReflectionForm(PracticeLogForm):
     """After a practise-now run. Distress before, at its peak and after come from the ratings
     along the way; the start and the prediction from the run itself."""

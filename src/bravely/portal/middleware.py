@@ -1,10 +1,12 @@
-"""The client's chosen language (ClientAccount.language), kept in their session at sign-in so
-that no request needs an extra query; LocaleMiddleware's own choice (cookie, browser) otherwise."""
+"""The language a person chose, on every page: a client's (ClientAccount.language, also set under
+More) or a staff member's (User.language, in their settings), kept in the session at sign-in
+(portal.receivers) so that no request needs an extra query; LocaleMiddleware's own choice
+(cookie, browser) for everyone who chose none."""
 
 from django.conf import settings
 from django.utils import translation
 
-LANGUAGE_SESSION_KEY = "bravely_language"
+from bravely.core.language import SESSION_KEY as LANGUAGE_SESSION_KEY
 
 
 class ClientLanguageMiddleware:

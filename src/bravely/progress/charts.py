@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 import matplotlib
+from django.utils import dateformat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ from django.utils.translation import ngettext
 from matplotlib import dates as mdates
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from bravely.clinical.progress import expectancy_change, trend_line
 
@@ -272,10 +273,28 @@ def _index_axis(ax, count: int):
     ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True, min_n_ticks=1))
 
 
+class LocalDateFormatter(Formatter):
+    """Date ticks in the active language: matplotlib's own formatters use strftime, which
+    names months in the C locale (English) whatever Django's language is."""
+
+    def __call__(self, x, pos=None):
+        return dateformat.format(mdates.num2date(x).date(), "j M Y")
+
+    def format_ticks(self, values):
+        days = [mdates.num2date(v).date() for v in values]
+        if all(d.day == 1 and d.month == 1 for d in days):
+            return [dateformat.format(d, "Y") for d in days]
+        labels, year = [], None
+        for d in days:
+            fmt = "M" if all(x.day == 1 for x in days) else "j M"
+            labels.append(dateformat.format(d, fmt if d.year == year else f"{fmt} Y"))
+            year = d.year
+        return labels
+
+
 def _date_axis(ax):
-    locator = mdates.AutoDateLocator(minticks=2, maxticks=6)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=6))
+    ax.xaxis.set_major_formatter(LocalDateFormatter())
 
 
 def _label_end(ax, x, y, text, color, dy=0):
@@ -683,7 +702,7 @@ def adherence_chart(weeks: list[AdherenceWeek], *, key: str = "adherence",
     for i, bar in enumerate(bars):
         bar.set_gid(f"done-{i}")
     step = max(1, len(weeks) // 8)
-    ax.set_xticks(xs[::step], [w.week.strftime("%d %b") for w in weeks][::step])
+    ax.set_xticks(xs[::step], [dateformat.format(w.week, "j M") for w in weeks][::step])
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(_("week starting"))
     ax.set_ylabel(_("practices"))

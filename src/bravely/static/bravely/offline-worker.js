@@ -1,12 +1,15 @@
 // Bravely's service worker (served at /me/offline-worker.js, scope /me/). It keeps the styles,
 // scripts and the client's "stop" pages on the phone, so that the plan for stopping and the
 // crisis lines open without a connection. Pages are fetched from the network first; a copy is
-// used only when there is no connection. Submissions are not queued here: offline.js keeps them
-// in this browser's storage and sends them, with their keys, when the connection is back.
+// used only when there is no connection. Today puts each practice's offline page
+// (/me/practise/<id>/offline/) in this cache; without a connection, /me/practise/<id>/ opens it.
+// Submissions are not queued here: offline.js keeps them in this browser's storage and sends
+// them, with their keys, when the connection is back.
 "use strict";
-var CACHE = "bravely-v1";
+var CACHE = "bravely-v2";
 var STATIC = ["/static/bravely/bravely.css", "/static/bravely/portal.js",
-              "/static/bravely/offline.js", "/static/bravely/practise.js", "/me/stop/"];
+              "/static/bravely/offline.js", "/static/bravely/offline-run.js",
+              "/static/bravely/practise.js", "/me/stop/"];
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) {
@@ -42,13 +45,13 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (url.pathname.indexOf("/me/") === 0) {
-    var cacheable = /\/stop\/$/.test(url.pathname) || /\/me\/practise\/run\/[^/]+\/(reflect\/)?$/.test(url.pathname);
+    var cacheable = /\/stop\/$/.test(url.pathname) || /\/offline\/$/.test(url.pathname) || url.pathname === "/me/" || /\/me\/practise\/run\/[^/]+\/(reflect\/)?$/.test(url.pathname);
     event.respondWith(fetch(request).then(function (r) {
       return cacheable ? keep(request, r) : r;
     }).catch(function () {
-      return caches.match(request).then(function (hit) {
-        return hit || caches.match("/me/stop/");
-      });
+      var start = url.pathname.match(/^\/me\/practise\/(\d+)\/$/);
+      return caches.match(start ? "/me/practise/" + start[1] + "/offline/" : request)
+        .then(function (hit) { return hit || caches.match("/me/stop/"); });
     }));
   }
 });
