@@ -15,6 +15,8 @@ and every series also has its own marker and line style and a direct label.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
 import re
 import textwrap
@@ -23,10 +25,11 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 import matplotlib
+from django.core.cache import caches
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from matplotlib import dates as mdates
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
@@ -296,9 +299,39 @@ def _wrap(text: str, width: int = 40) -> str:
     return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
 
 
+# Drawn once per content: matplotlib takes 50-500 ms a chart, and a page or PDF draws up to a
+# dozen. The key is a hash of everything the drawing depends on (the function, its data and
+# options, the language, this module's source and matplotlib's version), so new data or new code
+# never meets an old drawing, and there is nothing to invalidate. The "charts" cache (settings:
+# each worker's memory, or Redis when REDIS_URL is set) costs the pages no database query.
+_VERSION = hashlib.sha256(open(__file__, "rb").read() + matplotlib.__version__.encode()
+                          ).hexdigest()[:16]
+
+
+def _drawn_once(function):
+    @functools.wraps(function)
+    def cached(*args, **kwargs):
+        text = repr((function.__name__, args, sorted(kwargs.items()), get_language(), _VERSION))
+        if " at 0x" in text:  # an object without a value repr: its drawing cannot be matched
+            return function(*args, **kwargs)
+        key = "chart:" + hashlib.sha256(text.encode()).hexdigest()
+        store = caches["charts"]
+        if (found := store.get(key)) is not None:
+            return found
+        chart = function(*args, **kwargs)
+        store.set(key, chart, timeout=CHART_CACHE_SECONDS)
+        return chart
+
+    return cached
+
+
+CHART_CACHE_SECONDS = 7 * 24 * 3600
+
+
 # The charts
 
 
+@_drawn_once
 def distress_chart(series: DistressSeries, *, key: str = "distress",
                    width: float = WIDE) -> Chart:
     """Distress before, at its peak and after each practice on one rung, with the ceiling and
@@ -359,6 +392,7 @@ def distress_chart(series: DistressSeries, *, key: str = "distress",
     return Chart(key, title, summary, table, _svg(fig, key, title, summary))
 
 
+@_drawn_once
 def ladder_chart(series: LadderSeries, *, key: str = "ladder", width: float = WIDE) -> Chart:
     """The ladder over time: practices on each rung, when each was mastered, re-ratings of its
     predicted distress, and the current rung highlighted."""
@@ -443,6 +477,7 @@ def _happened(code: str) -> str:
     return {"yes": _("yes"), "partly": _("partly"), "no": _("no")}.get(code, "")
 
 
+@_drawn_once
 def expectancy_chart(series: ExpectancySeries, *, key: str = "expectancy",
                      width: float = WIDE) -> Chart:
     """How likely the feared outcome seemed before and after each practice, whether it happened,
@@ -551,6 +586,7 @@ def expectancy_summary(change, before=(), rung: str = "") -> str:
     return " ".join(parts)
 
 
+@_drawn_once
 def values_chart(domains: list[ValuesDomain], *, key: str = "values", width: float = WIDE,
                  columns: int = 2) -> Chart:
     """Per life domain: importance and consistency over assessments and check-ins, the gap
@@ -619,6 +655,7 @@ def _num(value) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
+@_drawn_once
 def goals_chart(goals: list[GoalSeries], *, key: str = "goals", width: float = WIDE,
                 columns: int = 2) -> Chart:
     """Each valued goal: what was done so far against a steady pace to its target."""
@@ -664,6 +701,7 @@ def goals_chart(goals: list[GoalSeries], *, key: str = "goals", width: float = W
     return Chart(key, title, summary, table, _svg(fig, key, title, summary))
 
 
+@_drawn_once
 def adherence_chart(weeks: list[AdherenceWeek], *, key: str = "adherence",
                     width: float = WIDE) -> Chart:
     """Practices assigned (outlined, hatched) and done (solid) in each week."""
@@ -702,6 +740,7 @@ def adherence_chart(weeks: list[AdherenceWeek], *, key: str = "adherence",
 BAND_FILLS = (OK_BG, ACCENT_BG, WARN_BG, DANGER_BG, "#f3d0d0")
 
 
+@_drawn_once
 def outcome_measure_chart(series: MeasureSeries, *, key: str | None = None,
                           width: float = WIDE) -> Chart:
     """An outcome measure's totals over time, on its severity bands, with its clinical cut-off
