@@ -308,13 +308,18 @@ _VERSION = hashlib.sha256(open(__file__, "rb").read() + matplotlib.__version__.e
                           ).hexdigest()[:16]
 
 
+def chart_key(function, args, kwargs) -> str | None:
+    """The drawing's cache key; None for data without a value repr (it cannot be matched)."""
+    text = repr((function.__name__, args, sorted(kwargs.items()), get_language(), _VERSION))
+    return None if " at 0x" in text else "chart:" + hashlib.sha256(text.encode()).hexdigest()
+
+
 def _drawn_once(function):
     @functools.wraps(function)
     def cached(*args, **kwargs):
-        text = repr((function.__name__, args, sorted(kwargs.items()), get_language(), _VERSION))
-        if " at 0x" in text:  # an object without a value repr: its drawing cannot be matched
+        key = chart_key(function, args, kwargs)
+        if key is None:
             return function(*args, **kwargs)
-        key = "chart:" + hashlib.sha256(text.encode()).hexdigest()
         store = caches["charts"]
         if (found := store.get(key)) is not None:
             return found
@@ -325,7 +330,7 @@ def _drawn_once(function):
     return cached
 
 
-CHART_CACHE_SECONDS = 7 * 24 * 3600
+CHART_CACHE_SECONDS = 24 * 3600  # in Redis: bounded by what was viewed in a day
 
 
 # The charts
