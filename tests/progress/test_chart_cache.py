@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.cache import caches
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from bravely.progress import charts
 
@@ -39,10 +40,15 @@ def test_the_language_is_part_of_the_content():
     assert "Say hello" in english.title and "Say hello" in spanish.title
 
 
-def test_data_without_a_value_repr_is_drawn_every_time():
+def test_data_that_is_not_plain_is_drawn_every_time():
     class Opaque:
         def __init__(self, inner):
             self.__dict__.update(vars(inner))
 
+        def __repr__(self):  # a repr that hides the data, as a model's does
+            return "<Opaque>"
+
     assert charts.chart_key(charts.distress_chart, (Opaque(series()),), {}) is None
     assert charts.distress_chart(Opaque(series())).svg
+    lazy = charts.DistressSeries(gettext_lazy("Say hello"), 100, 70, 50, series().points)
+    assert charts.chart_key(charts.distress_chart, (lazy,), {}) is None

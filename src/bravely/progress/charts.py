@@ -15,6 +15,7 @@ and every series also has its own marker and line style and a direct label.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import io
@@ -22,6 +23,7 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Protocol
 
 import matplotlib
@@ -308,10 +310,29 @@ _VERSION = hashlib.sha256(open(__file__, "rb").read() + matplotlib.__version__.e
                           ).hexdigest()[:16]
 
 
+_PLAIN = (str, int, float, bool, type(None), date, datetime, Decimal)
+
+
+def _plain(value) -> bool:
+    """Data whose repr is its whole value: dataclasses of plain values, lists, tuples, dicts."""
+    if isinstance(value, _PLAIN):
+        return True
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return all(_plain(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, list | tuple):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(_plain(k) and _plain(v) for k, v in value.items())
+    return False
+
+
 def chart_key(function, args, kwargs) -> str | None:
-    """The drawing's cache key; None for data without a value repr (it cannot be matched)."""
+    """The drawing's cache key; None for data that is not plain (a model, a lazy translation:
+    its repr does not show all it holds, so its drawing cannot be matched)."""
+    if not _plain((args, kwargs)):
+        return None
     text = repr((function.__name__, args, sorted(kwargs.items()), get_language(), _VERSION))
-    return None if " at 0x" in text else "chart:" + hashlib.sha256(text.encode()).hexdigest()
+    return "chart:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def _drawn_once(function):
