@@ -15,19 +15,24 @@ and every series also has its own marker and line style and a direct label.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
 import io
 import re
 import textwrap
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Protocol
 
 import matplotlib
+from django.core.cache import caches
 from django.utils import dateformat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from matplotlib import dates as mdates
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
@@ -315,9 +320,63 @@ def _wrap(text: str, width: int = 40) -> str:
     return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
 
 
+# Drawn once per content: matplotlib takes 50-500 ms a chart, and a page or PDF draws up to a
+# dozen. The key is a hash of everything the drawing depends on (the function, its data and
+# options, the language, this module's source and matplotlib's version), so new data or new code
+# never meets an old drawing, and there is nothing to invalidate. The "charts" cache (settings:
+# each worker's memory, or Redis when REDIS_URL is set) costs the pages no database query.
+_VERSION = hashlib.sha256(open(__file__, "rb").read() + matplotlib.__version__.encode()
+                          ).hexdigest()[:16]
+
+
+_PLAIN = (str, int, float, bool, type(None), date, datetime, Decimal)
+
+
+def _plain(value) -> bool:
+    """Data whose repr is its whole value: dataclasses of plain values, lists, tuples, dicts."""
+    if isinstance(value, _PLAIN):
+        return True
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return all(_plain(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, list | tuple):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(_plain(k) and _plain(v) for k, v in value.items())
+    return False
+
+
+def chart_key(function, args, kwargs) -> str | None:
+    """The drawing's cache key; None for data that is not plain (a model, a lazy translation:
+    its repr does not show all it holds, so its drawing cannot be matched)."""
+    if not _plain((args, kwargs)):
+        return None
+    text = repr((function.__name__, args, sorted(kwargs.items()), get_language(), _VERSION))
+    return "chart:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _drawn_once(function):
+    @functools.wraps(function)
+    def cached(*args, **kwargs):
+        key = chart_key(function, args, kwargs)
+        if key is None:
+            return function(*args, **kwargs)
+        store = caches["charts"]
+        if (found := store.get(key)) is not None:
+            return found
+        chart = function(*args, **kwargs)
+        store.set(key, chart, timeout=CHART_CACHE_SECONDS)
+        return chart
+
+    return cached
+
+
+CHART_CACHE_SECONDS = 24 * 3600  # in Redis: bounded by what was viewed in a day
+
+
 # The charts
 
 
+@_drawn_once
 def distress_chart(series: DistressSeries, *, key: str = "distress",
                    width: float = WIDE) -> Chart:
     """Distress before, at its peak and after each practice on one rung, with the ceiling and
@@ -378,6 +437,7 @@ def distress_chart(series: DistressSeries, *, key: str = "distress",
     return Chart(key, title, summary, table, _svg(fig, key, title, summary))
 
 
+@_drawn_once
 def ladder_chart(series: LadderSeries, *, key: str = "ladder", width: float = WIDE) -> Chart:
     """The ladder over time: practices on each rung, when each was mastered, re-ratings of its
     predicted distress, and the current rung highlighted."""
@@ -462,6 +522,7 @@ def _happened(code: str) -> str:
     return {"yes": _("yes"), "partly": _("partly"), "no": _("no")}.get(code, "")
 
 
+@_drawn_once
 def expectancy_chart(series: ExpectancySeries, *, key: str = "expectancy",
                      width: float = WIDE) -> Chart:
     """How likely the feared outcome seemed before and after each practice, whether it happened,
@@ -570,6 +631,7 @@ def expectancy_summary(change, before=(), rung: str = "") -> str:
     return " ".join(parts)
 
 
+@_drawn_once
 def values_chart(domains: list[ValuesDomain], *, key: str = "values", width: float = WIDE,
                  columns: int = 2) -> Chart:
     """Per life domain: importance and consistency over assessments and check-ins, the gap
@@ -638,6 +700,7 @@ def _num(value) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
+@_drawn_once
 def goals_chart(goals: list[GoalSeries], *, key: str = "goals", width: float = WIDE,
                 columns: int = 2) -> Chart:
     """Each valued goal: what was done so far against a steady pace to its target."""
@@ -683,6 +746,7 @@ def goals_chart(goals: list[GoalSeries], *, key: str = "goals", width: float = W
     return Chart(key, title, summary, table, _svg(fig, key, title, summary))
 
 
+@_drawn_once
 def adherence_chart(weeks: list[AdherenceWeek], *, key: str = "adherence",
                     width: float = WIDE) -> Chart:
     """Practices assigned (outlined, hatched) and done (solid) in each week."""
@@ -721,6 +785,7 @@ def adherence_chart(weeks: list[AdherenceWeek], *, key: str = "adherence",
 BAND_FILLS = (OK_BG, ACCENT_BG, WARN_BG, DANGER_BG, "#f3d0d0")
 
 
+@_drawn_once
 def outcome_measure_chart(series: MeasureSeries, *, key: str | None = None,
                           width: float = WIDE) -> Chart:
     """An outcome measure's totals over time, on its severity bands, with its clinical cut-off

@@ -1,0 +1,16 @@
+"""Only with BRAVELY_BENCHMARK_FLOOR (bench/run.py): the time each request spent inside the
+worker, from the outermost middleware, in a `Server-Timing: app;dur=<ms>` response header, so
+that the benchmark can tell server time from the time spent queueing on a loaded machine."""
+
+import time
+
+
+class ServerTimingMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+        return response
