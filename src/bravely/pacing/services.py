@@ -932,6 +932,17 @@ class _LogRow:
         return self.id
 
 
+class _Light:
+    """What chooses the logs a plan's rules read (`_select_logs`)."""
+
+    __slots__ = ("id", "client_id", "rung_id", "started_at", "scale", "distress_before",
+                 "distress_peak", "distress_after")
+
+    def __init__(self, *values):
+        for name, value in zip(self.__slots__, values, strict=True):
+            setattr(self, name, value)
+
+
 def _select_logs(logs, rungs, policy, scale, now):
     """`_plan_logs` over a plan's logs already in memory: exactly the logs it would read."""
     newest = sorted(logs, key=lambda log: (log.started_at, log.id), reverse=True)
@@ -977,8 +988,9 @@ def _batch_inputs(clients: list[Client], now) -> dict[int, _Inputs]:
     """The inputs of every client of the batch, one query per table (not per client)."""
     ids = [c.pk for c in clients]
     safety: dict = {}
-    for row in SafetyParameters.objects.filter(client_id__in=ids).order_by("client_id",
-                                                                            "-version"):
+    for row in (SafetyParameters.objects.filter(client_id__in=ids)
+                .only("client_id", "version", "distress_ceiling", "coping_level",
+                      "distress_scale").order_by("client_id", "-version")):
         safety.setdefault(row.client_id, row)
     practices = {c.practice_id for c in clients}
     found = _group(PacingSettings.objects.filter(practice_id__in=practices).filter(
@@ -990,20 +1002,24 @@ def _batch_inputs(clients: list[Client], now) -> dict[int, _Inputs]:
         caches[practice_id] = {
             "practice": (own or PacingSettings(practice_id=practice_id)).policy(),
             "plans": {s.plan_id: s for s in rows if s.plan_id is not None}}
-    plans = list(ExposurePlan.objects.filter(client_id__in=ids,
-                                             status=ExposurePlan.Status.ACTIVE).order_by("id"))
+    plans = list(ExposurePlan.objects.filter(client_id__in=ids, status=ExposurePlan.Status.ACTIVE)
+                 .only("id", "client_id", "approach", "status").order_by("id"))
     plan_ids = [p.pk for p in plans]
     plans_of = _group(plans, lambda p: p.client_id)
-    rungs = _group(Rung.objects.filter(plan_id__in=plan_ids), lambda r: r.plan_id)
+    rungs = _group(Rung.objects.filter(plan_id__in=plan_ids).only(
+        "id", "plan_id", "position", "status", "predicted_distress", "own_ceiling",
+        "safety_behaviours", "behaviour"), lambda r: r.plan_id)
     longest = {c.pk: _longest(c, caches[c.practice_id], plans_of.get(c.pk, [])) for c in clients}
     since = now - timedelta(days=max(longest.values()))
-    check_ins = _group(CheckIn.objects.filter(client_id__in=ids, at__gte=since).order_by("id"),
-                       lambda c: c.client_id)
+    check_ins = _group(CheckIn.objects.filter(client_id__in=ids, at__gte=since)
+                       .only("id", "client_id", "at", "risk", "tolerable_distress", "scale")
+                       .order_by("id"), lambda c: c.client_id)
     risk_logs = _group(PracticeLog.objects.filter(client_id__in=ids, risk_flag=True,
                                                   started_at__gte=since)
                        .only(*LOG_COLUMNS, "client_id").order_by("id"), lambda log: log.client_id)
     paces: dict = {}
-    for pace in PaceDecision.objects.filter(plan_id__in=plan_ids).order_by(
+    for pace in PaceDecision.objects.filter(plan_id__in=plan_ids).only(
+            "id", "plan_id", "decided_on", "chosen", "options").order_by(
             "plan_id", "-decided_on", "-id"):
         paces.setdefault(pace.plan_id, pace)
     became_active: dict = {}
@@ -1012,12 +1028,36 @@ def _batch_inputs(clients: list[Client], now) -> dict[int, _Inputs]:
                 .values("plan_id", "object_id").annotate(at=Max("changed_at"))):
         became_active.setdefault(row["plan_id"], {})[row["object_id"]] = row["at"]
     assignments = _group(HomeworkAssignment.objects.filter(plan_id__in=plan_ids).exclude(
-        status=HomeworkAssignment.Status.CANCELLED).order_by("id"), lambda a: a.plan_id)
+        status=HomeworkAssignment.Status.CANCELLED).only(
+        "id", "plan_id", "rung_id", "frequency_per_week", "starts_on", "ends_on")
+        .order_by("id"), lambda a: a.plan_id)
     plan_of_rung = {r.pk: r.plan_id for rows in rungs.values() for r in rows}
-    logs = _group((_LogRow(*values) for values in PracticeLog.objects.filter(
-        client_id__in=ids, rung__plan_id__in=plan_ids).values_list(*LOG_COLUMNS, "client_id")),
+    # Two reads of the logs: the few columns that choose which logs the rules read, for every
+    # log of the batch's active plans; then every column the engine reads, for those only.
+    history = _group((_Light(*values) for values in PracticeLog.objects.filter(
+        client_id__in=ids, rung__plan_id__in=plan_ids).values_list(*_Light.__slots__)),
         lambda log: (log.client_id, plan_of_rung[log.rung_id]))
-    earliest = min((log.started_at for rows in logs.values() for log in rows), default=None)
+    chosen: dict = {}
+    for client in clients:
+        local, scale = client_now(client, now), DistressScale(client.distress_scale)
+        for plan in plans_of.get(client.pk, []):
+            try:
+                policy = policy_for(plan, client.practice_id, caches[client.practice_id])
+            except ClinicalInputError:
+                continue  # the engine run skips the plan and says why
+            since_when = {object_id: at.astimezone(local.tzinfo).date()
+                          for object_id, at in became_active.get(plan.pk, {}).items()}
+            plan_input, rung_inputs, _ = _plan_and_rungs(
+                plan, safety.get(client.pk), scale, paces.get(plan.pk), since_when,
+                rungs.get(plan.pk, []))
+            chosen[plan.pk] = (plan_input, rung_inputs, [log.id for log in _select_logs(
+                history.get((client.pk, plan.pk), []), rung_inputs, policy, scale, local)])
+    wanted_ids = [i for _p, _r, log_ids in chosen.values() for i in log_ids]
+    logs = {}
+    for start in range(0, len(wanted_ids), 5000):
+        logs.update((row[0], _LogRow(*row)) for row in PracticeLog.objects.filter(
+            id__in=wanted_ids[start:start + 5000]).values_list(*LOG_COLUMNS, "client_id"))
+    earliest = min((log.started_at for log in logs.values()), default=None)
     stops = {} if earliest is None else _group(
         StopEvent.objects.filter(client_id__in=ids, assignment_id__isnull=False,
                                  at__gte=earliest).values_list("client_id", "assignment_id", "at"),
@@ -1025,17 +1065,12 @@ def _batch_inputs(clients: list[Client], now) -> dict[int, _Inputs]:
 
     def builder(client):
         def inputs(plan, policy, engine_check_ins, scale, now):
-            since_when = {object_id: at.astimezone(now.tzinfo).date()
-                          for object_id, at in became_active.get(plan.pk, {}).items()}
-            plan_input, rung_inputs, _ = _plan_and_rungs(
-                plan, safety.get(client.pk), scale, paces.get(plan.pk), since_when,
-                rungs.get(plan.pk, []))
+            plan_input, rung_inputs, log_ids = chosen[plan.pk]
             homework = [engine.AssignmentInput(id=a.pk, rung_id=a.rung_id,
                                                per_week=a.frequency_per_week, starts=a.starts_on,
                                                ends=a.ends_on)
                         for a in assignments.get(plan.pk, [])]
-            stored = _select_logs(logs.get((client.pk, plan.pk), []), rung_inputs, policy, scale,
-                                  now)
+            stored = [logs[i] for i in log_ids]
             wanted = {log.assignment_id for log in stored if log.assignment_id}
             counts = _stop_counts([(a, at) for _c, a, at in stops.get(client.pk, ())
                                    if a in wanted], stored)
@@ -1059,9 +1094,10 @@ def _refresh_batch(ids: list[int], now) -> dict[int, list[str]]:
     inputs = _batch_inputs(clients, now)
     existing = _group(Recommendation.objects.select_for_update().filter(client_id__in=ids)
                       .exclude(status=Status.SUPERSEDED), lambda r: r.client_id)
-    states = {s.client_id: s for s in PacingState.objects.filter(client_id__in=ids)}
+    stated = set(PacingState.objects.filter(client_id__in=ids).values_list("client_id",
+                                                                            flat=True))
     skipped_by: dict[int, list[str]] = {}
-    done, new = [], []
+    by_due: dict = {}  # one UPDATE per distinct due_at (clients of a time zone share midnight)
     for client in clients:
         local = client_now(client, now)
         produced, failed, skipped, due = _run_engine(inputs[client.pk], local)
@@ -1069,17 +1105,14 @@ def _refresh_batch(ids: list[int], now) -> dict[int, list[str]]:
         if skipped:
             skipped_by[client.pk] = skipped
             _record_failure(client.pk, "; ".join(skipped), refreshed=True, at=started, due=due)
-            continue
-        state = states.get(client.pk)
-        if state is None:
-            new.append(PacingState(client_id=client.pk, refreshed_at=started, due_at=due))
-            continue
-        state.refreshed_at, state.due_at = started, due
-        state.failed_at, state.failures, state.failure = None, 0, ""
-        done.append(state)
-    PacingState.objects.bulk_update(done, ["refreshed_at", "due_at", "failed_at", "failures",
-                                           "failure"], batch_size=500)
-    PacingState.objects.bulk_create(new, batch_size=500)
+        else:
+            by_due.setdefault(due, []).append(client.pk)
+    for due, done in by_due.items():
+        PacingState.objects.filter(client_id__in=[i for i in done if i in stated]).update(
+            refreshed_at=started, due_at=due, failed_at=None, failures=0, failure="")
+    PacingState.objects.bulk_create(
+        [PacingState(client_id=i, refreshed_at=started, due_at=due)
+         for due, done in by_due.items() for i in done if i not in stated], batch_size=500)
     return skipped_by
 
 

@@ -29,6 +29,7 @@ from bravely.pacing.services import (
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # cron: no URL configuration (and its imports) to load first
     help = ("Pacing recommendations. `refresh` runs the engine for the active clients with new "
             "data or a time-based change due (and every client whose last refresh failed; "
             "--all: every active client); exits 1 when a client could not be refreshed.")
