@@ -12,6 +12,7 @@ from django.utils import timezone
 from bravely.audit.models import AuditEvent
 from bravely.clients import services as clients
 from bravely.clients.models import Client
+from bravely.clinical.scales import DistressScale
 from bravely.pacing import services as pacing
 from bravely.pacing.models import PacingState, Recommendation
 from bravely.planning import services as planning
@@ -146,7 +147,7 @@ def test_the_batched_refresh_says_exactly_what_one_client_at_a_time_says(db):
     ids = list(pacing.refreshable_clients().values_list("pk", flat=True))
     assert len(ids) >= 5
     batch = pacing._batch_inputs(list(Client.objects.filter(pk__in=ids).order_by("pk")), now)
-    compared = 0
+    compared = stops = 0
     for client in Client.objects.filter(pk__in=ids):
         local = pacing.client_now(client, now)
         one = pacing._run_engine(pacing._client_inputs(client, local), local)
@@ -155,7 +156,16 @@ def test_the_batched_refresh_says_exactly_what_one_client_at_a_time_says(db):
                [(getattr(p, "pk", None), r) for p, r in many[0]]
         assert one[1:] == many[1:]
         compared += len(one[0])
+        single, batched = pacing._client_inputs(client, local), batch[client.pk]
+        distress = DistressScale(client.distress_scale)
+        for plan in single.plans:  # and the engine's inputs themselves, log by log
+            policy = pacing.policy_for(plan, client.practice_id)
+            assert (single.plan_inputs(plan, policy, (), distress, local)
+                    == batched.plan_inputs(plan, policy, (), distress, local))
+            stops += sum(log.stop_presses for log in
+                         batched.plan_inputs(plan, policy, (), distress, local)[3])
     assert compared > len(ids)  # the histories gave the engine something to say
+    assert stops  # and "I need to stop" presses linked to logs
 
     for client_id in ids:
         assert pacing.refresh(client_id, now=now, results=False).ok
