@@ -1,19 +1,21 @@
 """Writes for pacing: refreshing the engine's recommendations, and the clinician's decisions.
 
 `refresh_recommendations(client)` runs `clinical.pacing.recommend` over the stored plans, rungs,
-homework, logs and check-ins and keeps the result (practice.services calls it after every log and
-check-in; `bravely pacing refresh` calls it from cron). The engine never changes a plan: only an
-accepted decision does, through the planning services, so the plan's history is kept.
+homework, logs and check-ins and keeps the result (practice.services calls it once a log or
+check-in has committed; `bravely pacing refresh` runs `refresh_many` over the clients due, from
+cron). The engine never changes a plan: only an accepted decision does, through the planning
+services, so the plan's history is kept.
 
-Concurrency. One refresh is one short transaction (a savepoint inside a log's or check-in's) that
-locks the client's own row first, then its recommendations, and the audit chain's tail last: the
-order every writer of a client follows (see `clients.services.lock_client`); the practice row is
-never locked. A transient database error (a deadlock, a lock timeout, SQLite's "database is
-locked") is retried a bounded number of times with a growing pause. A refresh that still fails is
-never silent: it is logged, and the client's `PacingState` is marked, so the pages and the
-needs-attention queue say the recommendations may be out of date and the next scheduled run
-takes the client up again. A failure inside a log's transaction is rolled back to its savepoint
-only: the log is kept.
+Concurrency. One refresh is one short transaction (a savepoint inside a caller's) that locks the
+client's own row first, then its recommendations, and the audit chain's tail last: the order
+every writer of a client follows (see `clients.services.lock_client`); the practice row is never
+locked. A batch locks its clients' rows in one statement, by id, before anything else; no other
+writer holds two clients' rows, so the two orders cannot make a cycle. A transient database
+error (a deadlock, a lock timeout, SQLite's "database is locked") is retried a bounded number of
+times with a growing pause. A refresh that still fails is never silent: it is logged, and the
+client's `PacingState` is marked, so the pages and the needs-attention queue say the
+recommendations may be out of date and the next scheduled run takes the client up again. A
+failure inside a caller's transaction is rolled back to its savepoint only.
 """
 
 import dataclasses
