@@ -40,7 +40,7 @@ ENGINE_FIELDS = {"status", "time_zone", "distress_scale"}  # what the pacing eng
 
 
 def _pacing_inputs_changed(client) -> None:
-    from bravely.pacing.services import inputs_changed  # pacing.services imports this module
+    from bravely.pacing.changes import inputs_changed
 
     inputs_changed([client.pk])
 

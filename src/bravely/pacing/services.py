@@ -40,6 +40,7 @@ from bravely.clients.models import Client
 from bravely.clients.services import lock_client
 from bravely.clinical import pacing as engine
 from bravely.clinical.scales import ClinicalInputError, DistressScale, from_percent, to_percent
+from bravely.pacing.changes import inputs_changed, practice_inputs_changed  # noqa: F401
 from bravely.pacing.models import POLICY_FIELDS, Kind, PacingSettings, PacingState, Recommendation
 from bravely.planning.models import ChangeRecord, ExposurePlan, HomeworkAssignment, Rung
 from bravely.planning.models.pace import PaceDecision
@@ -871,22 +872,6 @@ def refresh_recommendations(client: Client, *, now=None, raise_errors: bool = Fa
 # --- what the scheduled run may skip ---------------------------------------------------------
 
 
-def inputs_changed(client_ids, *, now=None) -> None:
-    """Record that what the engine reads changed for these clients (a Client or id each), so the
-    scheduled run takes them up (one UPDATE). Called by every service write that changes the
-    engine's inputs, inside its transaction. A client with no PacingState was never refreshed,
-    and is taken up anyway."""
-    ids = [getattr(c, "pk", c) for c in client_ids]
-    if ids:
-        PacingState.objects.filter(client_id__in=ids).update(changed_at=now or timezone.now())
-
-
-def practice_inputs_changed(practice_id, *, now=None) -> None:
-    """inputs_changed for every client of the practice (its thresholds changed): one UPDATE."""
-    PacingState.objects.filter(client__practice_id=practice_id).update(
-        changed_at=now or timezone.now())
-
-
 def needs_refresh(client_id) -> bool:
     """Whether the client's recommendations may be behind its data (one query)."""
     state = PacingState.objects.filter(client_id=client_id).first()
@@ -1133,7 +1118,7 @@ def refresh_many(client_ids, *, now=None, attempts: int | None = None,
         return None if on_retry is None else (
             lambda attempt, of, error: on_retry(attempt, of, error, who))
 
-    batch = f"clients {ids[0]}-{ids[-1]}"
+    batch = f"client {ids[0]}" if len(ids) == 1 else f"clients {ids[0]}-{ids[-1]}"
     try:
         skipped, retries = _retrying(lambda: _refresh_batch(ids, now or timezone.now()),
                                      label=f"refreshing {batch}", attempts=attempts,

@@ -16,6 +16,7 @@ from bravely.audit.services import Actor, record
 from bravely.clients.selectors import has_exposure_consent
 from bravely.clients.services import lock_client
 from bravely.clinical.scales import ClinicalInputError, DistressScale, validate_distress
+from bravely.pacing.changes import inputs_changed
 from bravely.planning.models import ExposurePlan, Rung
 from bravely.planning.selectors.safety import current_safety
 from bravely.practice import risk
@@ -143,8 +144,6 @@ def _refresh_pacing(client, created: bool) -> None:
 
 
 def _inputs_changed(client) -> None:
-    from bravely.pacing.services import inputs_changed
-
     inputs_changed([client.pk])
 
 
