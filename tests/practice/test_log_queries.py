@@ -1,6 +1,7 @@
 """Logging a practice through the API runs in a constant number of queries whatever the
 client's history, and a refresh whose recommendations did not change in substance keeps their
-rows (the recommendations table does not grow with the logs)."""
+rows (the recommendations table does not grow with the logs). The refresh runs after the log's
+transaction, in its own."""
 
 import json
 import uuid
@@ -15,11 +16,14 @@ from bravely.pacing.models import Recommendation
 from bravely.practice.models import PracticeLog
 from tests.factories import token
 
-# One POST: token, scope, rung and assignment (5); the log's checks, insert and audit event; the
-# run's stop presses linked and its draft cleared (portal practise-now); the refresh (plans,
-# rungs, pace, history, homework, bounded log reads, stop presses, the recommendations, one
-# UPDATE of the evidence kept in place); savepoints included.
-LOG_POST_QUERIES = 41
+# One POST: token, scope, rung and assignment (5); the write transaction: the client's lock, the
+# key's check, consent, safety, the log's insert and audit event, the run's stop presses linked
+# and its draft cleared (portal practise-now), the last activity and the pacing inputs marked
+# as changed (19 with savepoints); after its commit, the refresh in its own transaction (the
+# client's lock, safety, thresholds, plans, rungs, check-ins, pace, history, homework, bounded
+# log reads, stop presses, the recommendations, one UPDATE of the evidence kept in place, the
+# refresh's mark; 18 with savepoints).
+LOG_POST_QUERIES = 42
 
 
 def add_history(planned, user, n, *, days=300):

@@ -36,6 +36,15 @@ def lock_client(client_id: int) -> Client:
     return Client.objects.select_for_update(no_key=True).get(pk=client_id)
 
 
+ENGINE_FIELDS = {"status", "time_zone", "distress_scale"}  # what the pacing engine reads
+
+
+def _pacing_inputs_changed(client) -> None:
+    from bravely.pacing.changes import inputs_changed
+
+    inputs_changed([client.pk])
+
+
 def _value(client, field):
     value = getattr(client, field + "_id" if field == "primary_clinician" else field)
     return value.isoformat() if hasattr(value, "isoformat") else value
@@ -84,6 +93,8 @@ def update_client(actor: Actor, client: Client, data: dict, care_team=None) -> C
             client.care_team.set(new)
             changed["care_team"] = [sorted(old), sorted(new)]
     record(actor, "update", client, details={"changed": changed})
+    if changed.keys() & ENGINE_FIELDS:
+        _pacing_inputs_changed(client)
     if "status" in changed:  # e.g. maintenance/ starts the maintenance phase
         status_changed.send(sender=Client, actor=actor, client=client,
                             before=changed["status"][0], after=changed["status"][1])
@@ -107,6 +118,7 @@ def restore_client(actor: Actor, client: Client) -> Client:
     client.archived_by = None
     client.save(update_fields=["archived_at", "archived_by", "updated_at"])
     record(actor, "update", client, details={"changed": {"archived": [True, False]}})
+    _pacing_inputs_changed(client)
     return client
 
 

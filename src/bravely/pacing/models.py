@@ -244,6 +244,12 @@ class PacingState(models.Model):
     (the first failure since the last success), `failures` and `failure`: the client's pages and
     the needs-attention queue then say that the recommendations may be out of date, and the next
     `bravely pacing refresh` takes the client up again, whatever its status.
+
+    What the scheduled run may skip: `changed_at` is set (`pacing.services.inputs_changed`) by
+    every write that changes what the engine reads; `due_at` is the earliest moment the engine's
+    answer could change with no new data (the client's next local midnight, or sooner when a
+    risk signal or check-in leaves its look-back). A client is refreshed when it never was, its
+    last refresh failed, changed_at is after refreshed_at, or due_at has passed.
     """
 
     client = models.OneToOneField(Client, on_delete=models.PROTECT, primary_key=True,
@@ -252,6 +258,8 @@ class PacingState(models.Model):
     failed_at = models.DateTimeField(null=True, blank=True)
     failures = models.PositiveIntegerField(default=0)
     failure = models.CharField(max_length=500, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["failed_at"], condition=Q(failed_at__isnull=False),

@@ -16,6 +16,7 @@ from bravely.audit.services import Actor, record
 from bravely.clients.selectors import has_exposure_consent
 from bravely.clients.services import lock_client
 from bravely.clinical.scales import ClinicalInputError, DistressScale, validate_distress
+from bravely.pacing.changes import inputs_changed
 from bravely.planning.models import ExposurePlan, Rung
 from bravely.planning.selectors.safety import current_safety
 from bravely.practice import risk
@@ -126,14 +127,24 @@ def validate_ratings(client, ratings) -> list[dict]:
     return clean
 
 
-def _refresh_pacing(client) -> None:
-    """Bring the client's recommendations up to date with what was just stored, in a savepoint
-    of the caller's transaction (so a log immediately has its recommendations). If that fails
-    even after a retry, only the savepoint is rolled back: the log or check-in is kept, and the
-    client is marked as out of date for the scheduled run to catch up (pacing.services)."""
-    from bravely.pacing.services import refresh_recommendations
+def _refresh_pacing(client, created: bool) -> None:
+    """Bring the client's recommendations up to date with what was just stored, after the
+    log's or check-in's transaction committed, in the refresh's own short transaction (with its
+    retries), so the write lock (SQLite) and the client's row lock (PostgreSQL) are held for the
+    write only, yet the response already reflects the new recommendations. Inside a caller's
+    transaction (a test, a service that stores more around it) the refresh is a savepoint of it
+    instead. A failure never loses the log: the client is marked as out of date, and its
+    PacingState.changed_at (set with the log) makes the scheduled run take it up even if this
+    process dies first. A re-send of a stored log refreshes only if the first one's refresh did
+    not go through."""
+    from bravely.pacing.services import needs_refresh, refresh_recommendations
 
-    refresh_recommendations(client, results=False)
+    if created or needs_refresh(client.pk):
+        refresh_recommendations(client, results=False)
+
+
+def _inputs_changed(client) -> None:
+    inputs_changed([client.pk])
 
 
 ALREADY_SENT = gettext_lazy("This was already sent with different answers. To record another "
@@ -147,9 +158,11 @@ def submit_log(actor: Actor, client, rung: Rung, data: dict, *, idempotency_key:
     the first log. A risk answer reaches the care team even when the log itself is refused."""
     with risk.reaches_care_team(actor, client, risk.LOG, data.get("risk_flag"),
                                 in_session=source == Source.SESSION):
-        return _store_log(actor, client, rung, data, idempotency_key=idempotency_key,
-                          assignment=assignment, source=source,
-                          started_before_archiving=started_before_archiving)
+        log, created = _store_log(actor, client, rung, data, idempotency_key=idempotency_key,
+                                  assignment=assignment, source=source,
+                                  started_before_archiving=started_before_archiving)
+    _refresh_pacing(client, created)
+    return log, created
 
 
 def _same_log(log: PracticeLog, rung, data: dict) -> bool:
@@ -165,8 +178,8 @@ def _store_log(actor, client, rung, data, *, idempotency_key, assignment, source
     key = (idempotency_key or "").strip()[:64]
     if not key:
         raise ValidationError({"idempotency_key": _("A submission key is required.")})
-    # The lock order (clients.services): the client's row before anything else, as the refresh
-    # at the end takes it too; a concurrent refresh or log of this client waits here.
+    # The lock order (clients.services): the client's row before anything else, as a refresh
+    # takes it too; a concurrent refresh or log of this client waits here.
     lock_client(client.pk)
     existing = PracticeLog.objects.filter(client=client, idempotency_key=key).first()
     if existing is not None:
@@ -219,7 +232,7 @@ def _store_log(actor, client, rung, data, *, idempotency_key, assignment, source
     PracticeDraft.objects.filter(user=actor.user, key=key).delete()
     client.last_activity_at = timezone.now()
     client.save(update_fields=["last_activity_at"])
-    _refresh_pacing(client)
+    _inputs_changed(client)
     return log, True
 
 
@@ -242,6 +255,7 @@ def record_stop(actor: Actor, client, assignment=None, reason: str = "button",
         if practice_key else None)
     record(actor, "create", event, client=client,
            details={"reason": event.reason, "in_practice": bool(practice_key)})
+    _inputs_changed(client)  # a press linked to a log is part of that log's evidence
     return event
 
 
@@ -339,8 +353,10 @@ def submit_check_in(actor: Actor, client, data: dict, *, idempotency_key: str,
     happens (consent withdrawn, a bad rating, a reused key)."""
     with risk.reaches_care_team(actor, client, risk.CHECK_IN, data.get("risk"),
                                 in_session=source == Source.SESSION):
-        return _store_check_in(actor, client, data, idempotency_key=idempotency_key,
-                               source=source)
+        check_in, created = _store_check_in(actor, client, data,
+                                            idempotency_key=idempotency_key, source=source)
+    _refresh_pacing(client, created)
+    return check_in, created
 
 
 @transaction.atomic
@@ -388,7 +404,7 @@ def _store_check_in(actor, client, data, *, idempotency_key, source):
         risk.raise_alert(actor, client, check_in=check_in)
     client.last_activity_at = timezone.now()
     client.save(update_fields=["last_activity_at"])
-    _refresh_pacing(client)
+    _inputs_changed(client)
     return check_in, True
 
 

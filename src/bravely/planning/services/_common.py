@@ -29,7 +29,12 @@ def _json(value):
 
 
 def _touch(client: Client):
+    """After a planning write: the client's last activity, and (every planning write may change
+    what the pacing engine reads) its inputs marked as changed for the scheduled refresh."""
+    from bravely.pacing.changes import inputs_changed
+
     Client.objects.filter(pk=client.pk).update(last_activity_at=timezone.now())
+    inputs_changed([client.pk])
 
 
 def _history(actor: Actor, client, obj, action, before, after, *, plan=None, note=""):

@@ -112,6 +112,9 @@ def cancel_assignment(actor: Actor, assignment: HomeworkAssignment, reason: str)
     _full_clean(assignment, exclude=["client", "plan", "rung", "safety", "pace"])
     assignment.save(update_fields=["status", "cancel_reason", "updated_at"])
     record(actor, "archive", assignment, client=assignment.client, details={"reason": reason})
+    from bravely.pacing.changes import inputs_changed
+
+    inputs_changed([assignment.client_id])
     return assignment
 
 
