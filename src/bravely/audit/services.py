@@ -17,7 +17,7 @@ from bravely.audit.models import (
     AuditEvent,
     chain_key,
 )
-from bravely.core.bulk import adapt_datetime, json_text, next_id, write_rows
+from bravely.core.bulk import json_text, next_id, write_rows
 from bravely.core.http import client_ip
 
 __all__ = ["GENESIS", "Actor", "ChainReport", "record", "record_many", "verify_chain",
@@ -86,15 +86,15 @@ def record_many(events, *, batch_size: int = 2000) -> int:
     AuditEvent values by attname (at, actor_id, actor_label, practice_id, client_id, action,
     object_type, object_id, ip_address, via, details); chain, seq and the hashes are filled in
     here, the head row is locked first (`_lock_head`) and moved once per chain, so `bravely audit
-    verify` passes. The text hashed is `fast_payload`, byte for byte the model's `payload()` of
-    the row as read back. `at` must be in UTC (the hash covers its ISO form as read back from the
-    database). Written with `core.bulk.write_rows` (COPY on PostgreSQL): the loader must be the
-    only writer of the audit table meanwhile."""
+    verify` passes. The text hashed is built here (`fast_payload`), byte for byte the model's
+    `payload()` of the row as read back (a test compares them). `at` must be in UTC. Written
+    with `core.bulk.write_rows` (COPY on PostgreSQL): the loader must be the only writer of the
+    audit table meanwhile."""
     by_chain: dict[str, list[dict]] = {}
     for event in events:
         by_chain.setdefault(chain_key(event.get("practice_id")), []).append(event)
     total = 0
-    at_db, sha256 = adapt_datetime(), hashlib.sha256
+    sha256, sqlite = hashlib.sha256, connection.vendor == "sqlite"
     with transaction.atomic():
         for key, chained in by_chain.items():
             seq, prev_hash = _lock_head(key)
@@ -102,15 +102,17 @@ def record_many(events, *, batch_size: int = 2000) -> int:
             new_id = next_id(AuditEvent)
             for event in chained:
                 seq += 1
-                at = event["at"]
-                ip, via = event.get("ip_address"), event.get("via", "web")
-                stored = json_text(event.get("details") or {})
-                payload = fast_payload(event, key, seq, stored)
+                at = event["at"].isoformat()
+                if at[-6:] != "+00:00":
+                    raise ValueError(f"Audit times must be in UTC, not {at}.")
+                stored, payload = _texts(event, at, key, seq)
                 digest = sha256((prev_hash + payload).encode()).hexdigest()
-                rows.append((new_id, at_db(at), event.get("actor_id"), event["actor_label"],
+                rows.append((new_id, at[:-6].replace("T", " ") if sqlite else at,
+                             event.get("actor_id"), event["actor_label"],
                              event.get("practice_id"), event.get("client_id"), event["action"],
-                             event["object_type"], event["object_id"], ip, via,
-                             stored, key, seq, HASH_VERSION, prev_hash, digest))
+                             event["object_type"], event["object_id"],
+                             event.get("ip_address"), event.get("via", "web"), stored, key, seq,
+                             HASH_VERSION, prev_hash, digest))
                 prev_hash = digest
                 new_id += 1
             write_rows(AuditEvent, _COLUMNS, rows)
@@ -123,63 +125,46 @@ _COLUMNS = ["id", "at", "actor_id", "actor_label", "practice_id", "client_id", "
             "object_type", "object_id", "ip_address", "via", "details", "chain", "seq",
             "hash_version", "prev_hash", "hash"]
 # AuditEvent.payload()'s JSON with its keys in sorted order and no spaces (HASH_VERSION 2)
-_PAYLOAD = ('{"action":%s,"actor":%s,"actor_label":%s,"at":%s,"chain":%s,"client":%s,'
+_PAYLOAD = ('{"action":%s,"actor":%s,"actor_label":%s,"at":"%s","chain":%s,"client":%s,'
             '"details":%s,"ip":%s,"object_id":%s,"object_type":%s,"practice":%s,"seq":%d,'
             '"via":%s}')
+_SORTED = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str).encode
+_SCALARS = (str, int, bool, float, type(None))
+
+
+def _texts(event: dict, at: str, chain: str, seq: int) -> tuple[str, str]:
+    """The details' JSON to store, and the text to hash. The details are stored in the sorted
+    compact form the payload uses (any JSON text is a valid JSONField value), so one encoding
+    serves both; details whose JSON round trip could change them (a key that is not a string,
+    a nested object) are stored as Django would and re-read for the payload."""
+    details = event.get("details") or {}
+    for k, v in details.items():
+        if type(k) is not str or not (isinstance(v, _SCALARS) or (
+                type(v) is list and all(isinstance(x, _SCALARS) for x in v))):
+            stored = json_text(details)
+            compact = _SORTED(json.loads(stored))
+            break
+    else:
+        stored = compact = _SORTED(details)
+    ip, object_id = event.get("ip_address"), event["object_id"]
+    return stored, _PAYLOAD % (
+        _text(event["action"]), _number(event.get("actor_id")), _text(event["actor_label"]),
+        at, _text(chain), _number(event.get("client_id")), compact,
+        "null" if ip is None else _text(ip),
+        f'"{object_id}"' if object_id.isdigit() else json.dumps(object_id),
+        _text(event["object_type"]), _number(event.get("practice_id")), seq,
+        _text(event.get("via", "web")))
+
+
+def fast_payload(event: dict, chain: str, seq: int) -> str:
+    """The text `record_many` hashes for one event dict (for the test that compares it with
+    the model's `payload()` of the row as written and read back)."""
+    return _texts(event, event["at"].isoformat(), chain, seq)[1]
 
 
 @functools.lru_cache(maxsize=4096)
 def _text(value: str) -> str:
     return json.dumps(value)
-
-
-_SCALARS = (str, int, bool, float, type(None))
-
-
-def _sorted_json(details: dict, stored: str) -> str:
-    """The details as `payload()` writes them once read back: from the stored text itself when
-    a key is not a string or a value is not a plain scalar (or a list of them), since the JSON
-    round trip can change those (an int key becomes a string and sorts differently)."""
-    for k, v in details.items():
-        if type(k) is not str or not (isinstance(v, _SCALARS) or (
-                type(v) is list and all(isinstance(x, _SCALARS) for x in v))):
-            details = json.loads(stored)
-            break
-    return json.dumps(details, sort_keys=True, separators=(",", ":"), default=str)
-
-
-def _number(value) -> str:
-    return "null" if value is None else str(int(value))
-
-
-def fast_payload(event: dict, chain: str, seq: int, stored: str | None = None) -> str:
-    """The text `record_many` hashes for one event dict: byte for byte what
-    `AuditEvent.payload()` gives for the row once written and read back (a test compares them);
-    `stored` is the details' JSON as written, when already made."""
-    details = event.get("details") or {}
-    ip = event.get("ip_address")
-    return _PAYLOAD % (
-        _text(event["action"]), _number(event.get("actor_id")), _text(event["actor_label"]),
-        '"%s"' % event["at"].isoformat(), _text(chain), _number(event.get("client_id")),
-        _sorted_json(details, json_text(details) if stored is None else stored),
-        "null" if ip is None else _text(ip), json.dumps(event["object_id"]),
-        _text(event["object_type"]), _number(event.get("practice_id")), seq,
-        _text(event.get("via", "web")))
-
-
-_SCALARS = (str, int, bool, float, type(None))
-
-
-def _sorted_json(details: dict, stored: str) -> str:
-    """The details as `payload()` writes them once read back: from the stored text itself when
-    a key is not a string or a value is not a plain scalar (or a list of them), since the JSON
-    round trip can change those (an int key becomes a string and sorts differently)."""
-    for k, v in details.items():
-        if type(k) is not str or not (isinstance(v, _SCALARS) or (
-                type(v) is list and all(isinstance(x, _SCALARS) for x in v))):
-            details = json.loads(stored)
-            break
-    return json.dumps(details, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def _number(value) -> str:

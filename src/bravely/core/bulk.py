@@ -14,9 +14,11 @@ validates: the caller builds rows the way its services would store them.
 
 import json
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.core.management.color import no_style
 from django.db import connection, models
+from django.utils import timezone
 
 
 def _converter(field):
@@ -72,8 +74,11 @@ def insert_rows(model, rows: list[dict], *, batch_size: int = 2000) -> list[int]
 
 
 def _sqlite_datetime(value):
-    """Django's SQLite form of a UTC datetime (`adapt_datetimefield_value`), without the checks."""
-    return str(value.replace(tzinfo=None))
+    """Django's SQLite form of a UTC datetime (`adapt_datetimefield_value`: naive UTC, `str`)."""
+    text = value.isoformat(" ")
+    if text[-6:] != "+00:00":
+        raise ValueError(f"Bulk loads take UTC times, not {text}.")
+    return text[:-6]
 
 
 def _same(value):
@@ -96,7 +101,8 @@ def json_text(value) -> str:
 
 def write_rows(model, columns: list[str], rows: Iterable[tuple]) -> int:
     """Write tuples (values for `columns`, by attname, in the database's form) and return how
-    many. The model's other concrete fields get their default, computed once."""
+    many. The model's other concrete fields get their default, computed once. On PostgreSQL the
+    id sequence is moved past the ids written, so the services' own inserts can follow."""
     names = {f.attname: f for f in model._meta.concrete_fields}
     extra = [f for name, f in names.items() if name not in columns]
     fill = tuple(_db_default(f) for f in extra)
@@ -116,6 +122,11 @@ def write_rows(model, columns: list[str], rows: Iterable[tuple]) -> int:
                     for row in rows:
                         write(row)
                         n += 1
+            pk = model._meta.pk
+            if pk.attname in columns and n:  # the sequence past the ids written, for later writers
+                cursor.execute(f"SELECT setval(pg_get_serial_sequence(%s, %s), "
+                               f"(SELECT MAX({quote(pk.column)}) FROM {table}))",
+                               [model._meta.db_table, pk.column])
             return n
         marks = ", ".join(["%s"] * (len(columns) + len(extra)))
         batch = list(rows) if not fill else [row + fill for row in rows]
@@ -145,3 +156,70 @@ def reset_sequences(*model_list) -> None:
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
+
+
+@contextmanager
+def fast_load():
+    """For the length of a bulk load on SQLite: no fsync at each commit (synchronous=OFF) and
+    a 256 MB page cache, so that the random inserts into the big indexes stay in memory; both
+    restored afterwards (journal_mode stays WAL). A crash meanwhile can lose the load's last
+    transactions, never corrupt what was committed before it. Nothing changes on PostgreSQL."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous")
+        synchronous = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size")
+        cache_size = cursor.fetchone()[0]
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.execute("PRAGMA cache_size=-262144")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA synchronous={int(synchronous)}")
+            cursor.execute(f"PRAGMA cache_size={int(cache_size)}")
+
+
+_AUTO = object()  # an auto_now field: the time of the load
+
+
+def insert_objects(model, objs: list) -> list:
+    """Model instances written with `write_rows`: ids allocated here (`next_id`) and set on
+    them, each field's value as the instance holds it (its defaults applied at creation;
+    auto_now fields get the time of the call, as `pre_save` would). Many times cheaper than
+    `bulk_create` per row; for plain instances only (no validation, no signals)."""
+    if not objs:
+        return objs
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    at, day = adapt_datetime(), adapt_date()
+    stamp = at(timezone.now())
+    plan = []
+    for f in fields:
+        convert = None
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            plan.append((f.attname, _AUTO))
+            continue
+        if isinstance(f, models.JSONField):
+            convert = json_text
+        elif isinstance(f, models.DateTimeField):
+            convert = at
+        elif isinstance(f, models.DateField):
+            convert = day
+        plan.append((f.attname, convert))
+    first = next_id(model)
+    rows = []
+    for i, obj in enumerate(objs):
+        obj.pk = first + i
+        obj._state.adding, obj._state.db = False, connection.alias
+        line = [obj.pk]
+        for name, convert in plan:
+            if convert is _AUTO:
+                line.append(stamp)
+                continue
+            v = getattr(obj, name)
+            line.append(convert(v) if convert is not None and v is not None else v)
+        rows.append(tuple(line))
+    write_rows(model, [model._meta.pk.attname] + [name for name, _c in plan], rows)
+    return objs
