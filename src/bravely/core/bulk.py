@@ -167,18 +167,21 @@ def fast_load():
     if connection.vendor != "sqlite":
         yield
         return
+    outside = not connection.in_atomic_block  # SQLite refuses the change inside a transaction
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA synchronous")
         synchronous = cursor.fetchone()[0]
         cursor.execute("PRAGMA cache_size")
         cache_size = cursor.fetchone()[0]
-        cursor.execute("PRAGMA synchronous=OFF")
+        if outside:
+            cursor.execute("PRAGMA synchronous=OFF")
         cursor.execute("PRAGMA cache_size=-262144")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA synchronous={int(synchronous)}")
+            if outside:
+                cursor.execute(f"PRAGMA synchronous={int(synchronous)}")
             cursor.execute(f"PRAGMA cache_size={int(cache_size)}")
 
 
