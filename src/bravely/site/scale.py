@@ -1,18 +1,22 @@
 """A group practice at scale, for benchmarks: `bravely seed-scale` (all fictional).
 
 One practice with N clinicians (a supervisor for every eight, one admin), M clients each, and W
-weeks of history per client: consent, a values assessment with statements, safety parameters,
-a readiness screen, an active exposure plan with a ladder of 8-12 rungs (history of which rung
-became active when), the agreed pace, homework with signed rationales, practice logs, "I need to
-stop" presses, weekly check-ins (a few with a risk answer, and their alerts) and, at the end,
-recommendations made by the real refresh (`pacing.services.refresh`).
+weeks of history per client: consent, a values assessment with statements and a valued goal,
+safety parameters, a readiness screen, an exposure plan with a ladder of 8-12 rungs (history of
+which rung became active when), the agreed pace, homework with signed rationales, practice logs,
+"I need to stop" presses, weekly check-ins with value ratings (a few with a risk answer, and
+their alerts), a PHQ-9 or GAD-7 every four weeks (responses, scores, "not on track"), a signed
+session note every two weeks (addenda, co-signatures), and for clients in maintenance the
+maintenance phase, relapse-prevention plan, boosters, schedule and everyday exposures; at the
+end, recommendations made by the real refresh (`pacing.services.refresh`).
 
-Fast: rows are written with bulk inserts, a chunk of clients per transaction; every row is built
-the way the services would store it (the same copies: scale, ceiling, feared outcome and its
-likelihood on each log; the crisis resources on each safety version). The audit trail gets an
-event for each record a service would audit, appended in bulk to the practice's chain with
-`audit.services.record_many`, so `bravely audit verify` passes afterwards; versioned records
-are version 1.
+Fast: the big tables are built as tuples and written by `core.bulk.write_rows` (COPY on
+PostgreSQL), a chunk of clients per transaction; every row is built the way the services would
+store it (the same copies: scale, ceiling, feared outcome and its likelihood on each log; the
+crisis resources on each safety version; scores by `clinical.measures`; note hashes by
+`records.models.content_hash`). The audit trail gets an event for each record a service would
+audit, appended in bulk to the practice's chain with `audit.services.record_many`, so `bravely
+audit verify` passes afterwards; versioned records are version 1.
 """
 
 import json
