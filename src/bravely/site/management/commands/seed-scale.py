@@ -7,7 +7,8 @@ from bravely.site import scale
 
 class Command(BaseCommand):
     help = ("Fill the database with a fictional group practice for benchmarks: N clinicians, "
-            "M clients each, W weeks of history (logs, check-ins, recommendations). Adds a new "
+            "M clients each, W weeks of history (logs, check-ins, measures, notes, maintenance, "
+            "recommendations). Adds a new "
             "practice; sign in as clinician1@scale.example (password printed at the end).")
 
     def add_arguments(self, parser):
