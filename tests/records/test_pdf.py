@@ -93,3 +93,15 @@ def test_a_document_takes_the_same_queries_for_a_week_or_a_year(planned, actor, 
     with CaptureQueriesContext(connection) as many:
         documents.BUILDERS[kind](planned.client)
     assert len(few) == len(many)
+
+
+def test_the_summarys_charts_are_images_in_the_pdf_and_svg_on_screen(signed):
+    """WeasyPrint takes seconds to draw an SVG chart with many markers; the PDF gets PNGs."""
+    screen = pdf.render_html("summary", signed.client)
+    assert "<svg" in screen and 'class="chart-img"' not in screen
+    with documents.charts_as_images():
+        paper = pdf.render_html("summary", signed.client)
+    assert "<svg" not in paper and paper.count('src="data:image/png;base64,') >= 1
+    assert 'alt="Distress per practice' in paper
+    reader = PdfReader(io.BytesIO(pdf.render_pdf("summary", signed.client)))
+    assert sum(len(page.images) for page in reader.pages) >= 1

@@ -9,6 +9,7 @@ and `relapse_plan(client)` the maintenance app's latest relapse-prevention plan;
 say so when one is empty.
 """
 
+import contextlib
 import importlib
 
 from django.db.models import Avg, Count, Max, Min, Q
@@ -41,6 +42,15 @@ def charts(client) -> list:
         return []
     module = importlib.import_module("bravely.progress.documents")
     return list(module.document_charts(client))
+
+
+def charts_as_images():
+    """Inside: the progress app's charts come as PNG images (`bravely.progress.charts.
+    as_images`), which WeasyPrint places in milliseconds; an SVG with hundreds of points takes
+    it seconds."""
+    if not module_available("bravely.progress.charts"):
+        return contextlib.nullcontext()
+    return importlib.import_module("bravely.progress.charts").as_images()
 
 
 def relapse_plan(client):

@@ -20,7 +20,8 @@ def render_html(kind: str, client, request=None) -> str:
 def render_pdf(kind: str, client, request=None) -> bytes:
     from weasyprint import HTML  # imported here: Pango loads only when a PDF is made
 
-    html = render_html(kind, client, request)
+    with documents.charts_as_images():
+        html = render_html(kind, client, request)
     base_url = str(settings.BASE_DIR) if hasattr(settings, "BASE_DIR") else None
     return HTML(string=html, base_url=base_url).write_pdf()
 
