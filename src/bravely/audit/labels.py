@@ -50,6 +50,7 @@ PAGES = {
     "portal_practise_stop": _("Portal: stopping inside a practice"),
     "portal_practise_reflect": _("Portal: practise now, reflection"),
     "portal_practise_result": _("Portal: what the practice showed"),
+    "portal_practise_offline": _("Portal: a practice kept on the phone for offline use"),
     "measures": _("Outcome measures"),
     "measure_scores": _("Outcome measure scores"),
     "measure_schedule": _("Measure schedule form"),
