@@ -301,3 +301,22 @@ def plan_data(**overrides):
         "contacts": [{"name": "Sam", "how": "friend, 555 0100"}],
         "skills": [{"skill": "Problem-solving", "when": "When a task feels too big"}],
         "safety_note": "My ceiling still applies.", **overrides}
+
+
+def add_logs(planned, count):
+    """count more practices on the planned client's first log's rung, one every five hours going
+    back, bulk-created like the first (for query counts at two sizes)."""
+    from django.forms.models import model_to_dict
+
+    from bravely.practice.models import PracticeLog
+
+    template = PracticeLog.objects.filter(client=planned.client).first()
+    fields = model_to_dict(template, exclude=["id", "idempotency_key", "started_at"])
+    fields = {f"{k}_id" if k in ("client", "plan", "rung", "assignment", "entered_by") else k: v
+              for k, v in fields.items()}
+    start = PracticeLog.objects.filter(client=planned.client).count()
+    now = timezone.now()
+    PracticeLog.objects.bulk_create(
+        PracticeLog(**{**fields, "idempotency_key": f"bulk-{i}",
+                       "started_at": now - timedelta(hours=5 * i), "distress_peak": 40 + i % 30})
+        for i in range(start, start + count))

@@ -7,32 +7,15 @@ needs attention in tests/pacing/test_attention.py, logging in tests/practice/tes
 progress in tests/progress/test_queries.py, the summaries' builders in
 tests/records/test_pdf.py.)"""
 
-from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.forms.models import model_to_dict
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from bravely.clients.models import Client
 from bravely.practice.models import PracticeLog
-from tests.factories import PASSWORD, make_check_in, make_log, signed_in, token
-
-
-def add_logs(planned, count):
-    """count more practices on the first rung, going back five hours each, bulk-created."""
-    template = PracticeLog.objects.filter(client=planned.client).first()
-    fields = model_to_dict(template, exclude=["id", "idempotency_key", "started_at"])
-    fields = {f"{k}_id" if k in ("client", "plan", "rung", "assignment", "entered_by") else k: v
-              for k, v in fields.items()}
-    start = PracticeLog.objects.filter(client=planned.client).count()
-    now = timezone.now()
-    PracticeLog.objects.bulk_create(
-        PracticeLog(**{**fields, "idempotency_key": f"bulk-{i}",
-                       "started_at": now - timedelta(hours=5 * i), "distress_peak": 40 + i % 30})
-        for i in range(start, start + count))
+from tests.factories import PASSWORD, add_logs, make_check_in, make_log, signed_in, token
 
 
 def history(actor, planned, n):

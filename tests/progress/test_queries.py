@@ -1,31 +1,13 @@
 """The progress page, the client's page and the chart API read in a constant number of queries,
 with 10 practices as with 2,000."""
 
-from datetime import timedelta
 
 from django.db import connection
-from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from bravely.planning import services as planning
 from bravely.practice.models import PracticeLog
-from tests.factories import VIOLATED, ApiClient, make_check_in, make_log, signed_in
-
-
-def add_logs(planned, count):
-    """count more practices, one every few hours going back, bulk-created like the first."""
-    template = PracticeLog.objects.filter(client=planned.client).first()
-    fields = model_to_dict(template, exclude=["id", "idempotency_key", "started_at"])
-    fields = {f"{k}_id" if k in ("client", "plan", "rung", "assignment", "entered_by") else k: v
-              for k, v in fields.items()}
-    start = PracticeLog.objects.filter(client=planned.client).count()
-    now = timezone.now()
-    PracticeLog.objects.bulk_create(
-        PracticeLog(**{**fields, "idempotency_key": f"bulk-{i}",
-                       "started_at": now - timedelta(hours=5 * i),
-                       "distress_peak": 40 + i % 30})
-        for i in range(start, start + count))
+from tests.factories import VIOLATED, ApiClient, add_logs, make_check_in, make_log, signed_in
 
 
 def count(http_get, url):
