@@ -49,10 +49,12 @@ def summary(runs, seconds):
         for code, n in r["statuses"].items():
             statuses[code] = statuses.get(code, 0) + n
     server = percentiles([x for r in runs for x in r["server"]])
+    cpu = percentiles([x for r in runs for x in r.get("cpu", ())])
     return {"rps": len(latencies) / seconds, "n": len(latencies),
             **percentiles(latencies, 1000),
             "server_p50": server["p50"], "server_p95": server["p95"],
-            "server_p99": server["p99"], "statuses": statuses,
+            "server_p99": server["p99"], "cpu_p50": cpu["p50"], "cpu_p95": cpu["p95"],
+            "statuses": statuses,
             "errors": sum(r["errors"] for r in runs)}
 
 
@@ -64,12 +66,13 @@ def row(name, queries, page, floor, concurrency):
     ok = page["n"] > 0 and not page["errors"] and set(page["statuses"]) == {expected}
     ok = ok and floor["n"] > 0 and not floor["errors"] and set(floor["statuses"]) == {200}
     return {"page": name, "queries": queries, "concurrency": concurrency,
-            **{k: page[k] for k in ("rps", "n", "p50", "p95", "p99", "server_p50",
-                                    "server_p95", "server_p99")},
+            **{k: page.get(k) for k in ("rps", "n", "p50", "p95", "p99", "server_p50",
+                                        "server_p95", "server_p99", "cpu_p50", "cpu_p95")},
             "statuses": page["statuses"], "expected_status": expected, "ok": ok,
             "floor_rps": floor["rps"], "floor_n": floor["n"], "floor_p50": floor["p50"],
             "floor_p95": floor["p95"],
             "floor_server_p50": floor["server_p50"], "floor_server_p95": floor["server_p95"],
+            "floor_cpu_p50": floor.get("cpu_p50"),
             "ratio_p50": ratio(page["p50"], floor["p50"]),
             "ratio_p95": ratio(page["p95"], floor["p95"]),
             "ratio_rps": ratio(floor["rps"], page["rps"]),
@@ -77,7 +80,8 @@ def row(name, queries, page, floor, concurrency):
 
 
 HEADER = (f"{'page':<34}{'q':>4}{'req/s':>7}{'p50':>7}{'p95':>7}{'p99':>7}{'srv50':>7}"
-          f"{'srv95':>7}{'fl p50':>7}{'fl p95':>7}{'x p50':>6}{'x p95':>6}  status")
+          f"{'srv95':>7}{'cpu50':>7}{'cpu95':>7}{'fl p50':>7}{'fl p95':>7}{'x p50':>6}"
+          f"{'x p95':>6}  status")
 
 
 def print_row(row, _shown=[]):  # noqa: B006 - print the header once
@@ -99,5 +103,5 @@ def print_row(row, _shown=[]):  # noqa: B006 - print the header once
     queries = "-" if row["queries"] is None else row["queries"]
     print(f"{row['page'][:33]:<34}{queries:>4}{row['rps']:>7.1f}{ms(row['p50'])}"
           f"{ms(row['p95'])}{ms(row['p99'])}{ms(row['server_p50'])}{ms(row['server_p95'])}"
-          f"{ms(row['floor_p50'])}{ms(row['floor_p95'])}{x(row['ratio_p50'])}"
+          f"{ms(row.get('cpu_p50'))}{ms(row.get('cpu_p95'))}{ms(row['floor_p50'])}{ms(row['floor_p95'])}{x(row['ratio_p50'])}"
           f"{x(row['ratio_p95'])}  {codes}", flush=True)

@@ -82,11 +82,13 @@ def test_every_page_answers_under_gunicorn(bench_env, tmp_path):
         assert row["ok"] and row["n"] >= 1 and row["statuses"] == {
             str(report.EXPECTED.get(name, 200)): row["n"]}, row
         assert row["server_p50"] is not None and row["floor_n"] >= 1, row
+        assert 0 < row["cpu_p50"] <= row["server_p50"] * 1.05 + 0.5, row  # CPU within the wall
 
 
 def _load(statuses, errors=0):
     n = sum(statuses.values())
-    return {"latencies": [0.01] * n, "server": [5.0] * n, "statuses": statuses, "errors": errors}
+    return {"latencies": [0.01] * n, "server": [5.0] * n, "cpu": [4.0] * n, "statuses": statuses,
+            "errors": errors}
 
 
 @pytest.mark.parametrize("name,statuses,errors,ok", [

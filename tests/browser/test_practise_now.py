@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from bravely.clients.models import Client
 from bravely.practice.models import PracticeDraft, PracticeLog, StopEvent
 from bravely.site.demo import DEMO_PASSWORD, load_demo
-from tests.browser_support import assert_accessible, sign_in
+from tests.browser_support import assert_accessible, read_while_served, sign_in
 
 JORDAN = "jordan.reyes@riverside.example"
 
@@ -74,7 +74,7 @@ def test_practise_now_with_the_timer_a_stop_and_the_reflection(iphone, transacti
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     # the page draws a rating at once and sends it in the background: wait for the server
     for _ in range(100):
-        draft = PracticeDraft.objects.filter(data__mode="practise").get()
+        draft = read_while_served(PracticeDraft.objects.filter(data__mode="practise").get)
         if len(draft.data["ratings"]) == 4:
             break
         page.wait_for_timeout(100)
