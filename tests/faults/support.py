@@ -41,6 +41,17 @@ def postgres_or_skip():
         pytest.skip(f"PostgreSQL is not reachable at 127.0.0.1:5432 ({error})")
 
 
+def in_its_own_suite(engine: str):
+    """A fault test starts its own servers on a database of its own, whichever engine the suite
+    runs on, and CI runs the whole suite once per engine: each engine's fault test runs in that
+    engine's suite only (DATABASE_URL says which), not twice."""
+    suite = "postgres" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    if engine != suite:
+        pytest.skip(f"runs in the {engine} suite")
+    if engine == "postgres":
+        postgres_or_skip()
+
+
 def admin_sql(sql: str, *params):
     import psycopg
 

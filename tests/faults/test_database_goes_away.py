@@ -15,7 +15,7 @@ from tests.faults.support import (
     admin_sql,
     call,
     environment,
-    postgres_or_skip,
+    in_its_own_suite,
     prepare,
 )
 
@@ -38,7 +38,7 @@ def _reads(server, data, seconds):
 
 @pytest.mark.parametrize("conn_max_age", ["0", "60"])
 def test_the_app_recovers_by_itself_when_the_database_comes_back(conn_max_age):
-    postgres_or_skip()
+    in_its_own_suite("postgres")
     with environment("postgres") as (env, name):
         env["DB_CONN_MAX_AGE"] = conn_max_age
         data = prepare(env)

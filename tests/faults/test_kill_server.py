@@ -18,7 +18,7 @@ from tests.faults.support import (
     Server,
     bravely,
     environment,
-    postgres_or_skip,
+    in_its_own_suite,
     prepare,
 )
 
@@ -54,8 +54,7 @@ def _check(env, sent):
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgres"])
 def test_a_killed_server_loses_and_duplicates_no_acknowledged_write(engine):
-    if engine == "postgres":
-        postgres_or_skip()
+    in_its_own_suite(engine)
     rounds = max(1, int(SECONDS // 10))  # the short run kills once; a long one every ~10 s
     with environment(engine) as (env, _name):
         data = prepare(env)
