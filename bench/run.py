@@ -93,8 +93,9 @@ def people(prefix=""):
                .order_by("client_id").first())
     first = account.client if account else clients[0]
     plan = ExposurePlan.objects.filter(client=first, status="active").first()
-    targets = [(a.client_id, a.rung_id, a.pk) for a in HomeworkAssignment.objects.filter(
-        client__in=clients, status="active", plan__status="active")]
+    targets = [(a.client_id, a.rung_id, a.pk, a.client.scale_max) for a in
+               HomeworkAssignment.objects.filter(client__in=clients, status="active",
+                                                 plan__status="active").select_related("client")]
     return {
         "clinician": session(clinician), "supervisor": session(supervisor),
         "client": session(account.user) if account else None,
@@ -403,13 +404,14 @@ def _log_post(ports, creds, args):
     counter = iter(range(10**9))
 
     def post():
-        client_id, rung_id, assignment_id = rng.choice(targets)
+        client_id, rung_id, assignment_id, top = rng.choice(targets)
         n = next(counter)
-        body = json.dumps({
+        body = json.dumps({  # ratings on the client's own scale (0-10 or 0-100)
             "rung_id": rung_id, "assignment_id": assignment_id,
             "started_at": (started - timedelta(minutes=30 + n % 600)).isoformat(),
-            "duration_minutes": 20, "distress_before": 30, "distress_peak": 50,
-            "distress_after": 20, "likelihood_after": 40, "feared_outcome_happened": "no"})
+            "duration_minutes": 20, "distress_before": top * 3 // 10,
+            "distress_peak": top // 2, "distress_after": top // 5, "likelihood_after": 40,
+            "feared_outcome_happened": "no"})
         return ("POST", f"/api/v1/clients/{client_id}/logs", body,
                 {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
                  "Idempotency-Key": uuid.uuid4().hex})
@@ -423,12 +425,12 @@ def _log_post(ports, creds, args):
 
 
 def _log_post_queries(creds, target):
-    client_id, rung_id, assignment_id = target
+    client_id, rung_id, assignment_id, top = target
     http = TestClient()
     body = {"rung_id": rung_id, "assignment_id": assignment_id,
             "started_at": (timezone.now() - timedelta(minutes=20)).isoformat(),
-            "duration_minutes": 20, "distress_before": 30, "distress_peak": 50,
-            "distress_after": 20}
+            "duration_minutes": 20, "distress_before": top * 3 // 10,
+            "distress_peak": top // 2, "distress_after": top // 5}
     with CaptureQueriesContext(connection) as ctx:
         http.post(f"/api/v1/clients/{client_id}/logs", data=json.dumps(body),
                   content_type="application/json",

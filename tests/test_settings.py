@@ -200,3 +200,12 @@ def test_not_found_page_is_friendly_and_reveals_nothing(alice, client):
     response = client.get("/clients/999999/")
     assert response.status_code == 404
     assert "We could not find that page" in response.content.decode()
+
+
+def test_check_deploy_fails_with_the_benchmark_flag_on(tmp_path):
+    """The benchmark's flag lifts the sign-in rate limit: a deployment must not run with it."""
+    result = bravely("check", "--deploy", env=production_env(tmp_path,
+                                                             BRAVELY_BENCHMARK_FLOOR="1"),
+                     cwd=tmp_path)
+    assert result.returncode != 0
+    assert "bravely.E002" in result.stdout + result.stderr

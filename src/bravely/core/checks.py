@@ -52,3 +52,15 @@ def check_site_root(app_configs=None, **kwargs):
             "refused with 400 Bad Request.",
             hint="Add the host to ALLOWED_HOSTS or correct SITE_ROOT.", id="bravely.W003"))
     return problems
+
+
+@register(Tags.security, deploy=True)
+def check_benchmark_flag(app_configs=None, **kwargs):
+    """BRAVELY_BENCHMARK_FLOOR is for bench/run.py only: it routes the floor view, adds timing
+    headers and lifts the sign-in rate limit for one address."""
+    if getattr(settings, "BENCHMARK_FLOOR", False):
+        return [Error(
+            "BRAVELY_BENCHMARK_FLOOR is on: the sign-in rate limit is lifted and the benchmark's "
+            "floor view is routed.",
+            hint="Unset BRAVELY_BENCHMARK_FLOOR outside a benchmark run.", id="bravely.E002")]
+    return []

@@ -26,7 +26,11 @@ class ChangeRecord(Immutable):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # a plan's rung history, read by every pacing refresh (pacing.services._active_since)
+            models.Index(fields=["plan", "object_type", "object_id"], name="change_plan_object"),
+        ]
 
     def __str__(self):
         return f"{self.object_type} {self.object_id} {self.action}"
