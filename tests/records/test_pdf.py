@@ -2,15 +2,19 @@
 PNG is not blank; an archived client's documents say so; constant queries for a year of
 practice."""
 
+import base64
 import io
+import re
 import shutil
 import subprocess
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from PIL import Image
 from pypdf import PdfReader
 
+from bravely.progress import charts
 from bravely.records import documents, pdf
 from tests.records.conftest import log
 
@@ -96,12 +100,16 @@ def test_a_document_takes_the_same_queries_for_a_week_or_a_year(planned, actor, 
 
 
 def test_the_summarys_charts_are_images_in_the_pdf_and_svg_on_screen(signed):
-    """WeasyPrint takes seconds to draw an SVG chart with many markers; the PDF gets PNGs."""
+    """WeasyPrint takes seconds to draw an SVG chart with many markers; the PDF gets images,
+    JPEGs (which it embeds as they are) at 150 dpi across the printed width, on white."""
     screen = pdf.render_html("summary", signed.client)
     assert "<svg" in screen and 'class="chart-img"' not in screen
     with documents.charts_as_images():
         paper = pdf.render_html("summary", signed.client)
-    assert "<svg" not in paper and paper.count('src="data:image/png;base64,') >= 1
+    assert "<svg" not in paper and paper.count('src="data:image/jpeg;base64,') >= 1
     assert 'alt="Distress per practice' in paper
+    first = re.search(r'src="data:image/jpeg;base64,([^"]+)"', paper).group(1)
+    image = Image.open(io.BytesIO(base64.b64decode(first)))
+    assert image.mode == "RGB" and image.width == round(charts.RASTER_DPI * charts.PRINT_WIDTH)
     reader = PdfReader(io.BytesIO(pdf.render_pdf("summary", signed.client)))
     assert sum(len(page.images) for page in reader.pages) >= 1
