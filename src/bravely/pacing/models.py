@@ -90,7 +90,13 @@ class Recommendation(models.Model):
             models.UniqueConstraint(fields=["fingerprint"], condition=Q(status="open"),
                                     name="recommendation_one_open_per_fingerprint"),
         ]
-        indexes = [models.Index(fields=["client", "status"])]
+        indexes = [
+            models.Index(fields=["client", "status"]),
+            # needs attention counts the open ones of a caseload: without it PostgreSQL read them
+            # through the open-fingerprint index, every client's open ones (pacing.selectors)
+            models.Index(fields=["client"], condition=Q(status="open"),
+                         name="recommendation_open_client"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.get_status_display()})"
