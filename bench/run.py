@@ -17,6 +17,9 @@ table and writes JSON; with --check, exits 1 unless every page answered only its
         --weeks 26
     BRAVELY_DATA_DIR=/tmp/bench .venv/bin/python bench/run.py --json out.json
 
+    --refresh-in-worker: BRAVELY_PACING_REFRESH=worker, with `bravely worker` running beside
+    gunicorn, so that a log POST leaves the pacing refresh to it.
+
     --servers 2: two gunicorn instances on two ports, requests alternated between them (what a
     round-robin load balancer does): sessions, tokens, rate limits and caches live in the
     database (or Redis), so either instance answers any request.
@@ -294,6 +297,9 @@ def main(argv=None):
     parser.add_argument("--prefix", default="", help="the seed's e-mail prefix")
     parser.add_argument("--only", default="", help="comma-separated page names to run")
     parser.add_argument("--no-refresh", action="store_true", help="skip bravely pacing refresh")
+    parser.add_argument("--refresh-in-worker", action="store_true",
+                        help="serve with BRAVELY_PACING_REFRESH=worker and run `bravely worker` "
+                             "beside gunicorn (a log's refresh leaves the request)")
     parser.add_argument("--json", default="", help="write the results here")
     parser.add_argument("--no-counts", action="store_true",
                         help="skip the in-process query counts (CI: the query-count tests do it)")
@@ -320,6 +326,13 @@ def main(argv=None):
     wanted = [name for name, _w, _t in report.PAGES] + [report.SIGN_IN, report.LOG_POST]
     wanted = [n for n in wanted if not only or n in only]
     connection.close()
+    worker = None
+    if args.refresh_in_worker:
+        os.environ["BRAVELY_PACING_REFRESH"] = "worker"
+        worker = subprocess.Popen(
+            [sys.executable, "-c", "from bravely.cli import main; main()", "worker",
+             "--refresh-interval", "2"], env=dict(os.environ), start_new_session=True,
+            stdout=subprocess.DEVNULL)
     procs = start_servers(ports, args.workers)
     results, missing = [], []
     try:
@@ -346,7 +359,7 @@ def main(argv=None):
             report.print_row(results[-1])
         rss = worker_rss_mb(procs)
     finally:
-        stop_servers(procs)
+        stop_servers(procs + ([worker] if worker else []))
     refresh = None
     if not args.no_refresh:
         refresh = _refresh()
@@ -354,6 +367,7 @@ def main(argv=None):
               f"({refresh['ms_per_client'] or 0:.1f} ms per client)", flush=True)
     failed = [r["page"] for r in results if not r["ok"]]
     out = {"database": engine, "sizes": sizes, "workers": args.workers, "servers": args.servers,
+           "refresh_in_worker": args.refresh_in_worker,
            "concurrency": args.concurrency, "rounds": args.rounds, "seconds": args.seconds,
            "load_average": os.getloadavg(), "pages": results, "missing": missing,
            "failed": failed, "pacing_refresh": refresh, "worker_rss_mb": rss}

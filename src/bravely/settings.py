@@ -32,6 +32,13 @@ DEBUG = envbool("DEBUG", "False")
 DEMO = envbool("BRAVELY_DEMO", "False")
 # bench/run.py: route the minimal "floor" view the pages are compared with
 BENCHMARK_FLOOR = envbool("BRAVELY_BENCHMARK_FLOOR", "False")
+# Where a stored practice log or check-in brings the client's recommendations up to date:
+# "request" (in the request, after the log's commit: nothing else needs to run) or "worker"
+# (`bravely worker` every few seconds, coalescing a client's logs; cheaper requests for a busy
+# practice). Risk alerts are raised inside the log's own transaction either way.
+PACING_REFRESH = os.environ.get("BRAVELY_PACING_REFRESH", "request")
+if PACING_REFRESH not in ("request", "worker"):
+    raise ImproperlyConfigured("BRAVELY_PACING_REFRESH must be request or worker.")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:

@@ -284,3 +284,22 @@ def test_date_axes_name_the_months_in_the_active_language(language, months):
     assert ("2 Mar" in adherence and "9 Mar" in adherence), adherence
     if language == "es":
         assert not {"Apr", "Jan"} & set(" ".join(labels).split())
+
+
+def test_serving_pages_does_not_load_matplotlib_until_a_chart_is_drawn():
+    """A worker's memory: the URLconf (every view, the API) loads without matplotlib and numpy;
+    the first chart drawn loads them."""
+    import subprocess
+    import sys
+
+    code = ("import sys, django; django.setup(); import bravely.urls; "
+            "from django.urls import get_resolver; get_resolver().url_patterns; "
+            "print('matplotlib' in sys.modules, 'numpy' in sys.modules); "
+            "from bravely.progress import charts; charts._figure(4, 3); "
+            "print('matplotlib' in sys.modules)")
+    env = {"DJANGO_SETTINGS_MODULE": "bravely.settings", "SECRET_KEY": "x", "DEBUG": "1",
+           "PATH": "/usr/bin:/bin", "BRAVELY_DATA_DIR": "/tmp"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False", "True"]

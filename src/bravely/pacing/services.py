@@ -1134,6 +1134,17 @@ def refresh_many(client_ids, *, now=None, attempts: int | None = None,
                            marked=bool(skipped.get(i))) for i in ids]
 
 
+def refresh_due(*, now=None, batch_size: int = BATCH_SIZE) -> list[RefreshOutcome]:
+    """Every client due (`clients_due`), a batch at a time: `bravely worker`'s pass with
+    BRAVELY_PACING_REFRESH=worker, where a busy client's logs since the last pass cost one
+    refresh."""
+    ids = list(clients_due(now).values_list("id", flat=True))
+    outcomes = []
+    for start in range(0, len(ids), batch_size):
+        outcomes += refresh_many(ids[start:start + batch_size], now=now)
+    return outcomes
+
+
 # --- decisions ----------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ after a lost connection) returns the first one instead of creating a second.
 
 from datetime import UTC, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -127,7 +128,7 @@ def validate_ratings(client, ratings) -> list[dict]:
     return clean
 
 
-def _refresh_pacing(client, created: bool) -> None:
+def _refresh_pacing(client, created: bool, *, risk_signal: bool = False) -> None:
     """Bring the client's recommendations up to date with what was just stored, after the
     log's or check-in's transaction committed, in the refresh's own short transaction (with its
     retries), so the write lock (SQLite) and the client's row lock (PostgreSQL) are held for the
@@ -136,9 +137,13 @@ def _refresh_pacing(client, created: bool) -> None:
     instead. A failure never loses the log: the client is marked as out of date, and its
     PacingState.changed_at (set with the log) makes the scheduled run take it up even if this
     process dies first. A re-send of a stored log refreshes only if the first one's refresh did
-    not go through."""
+    not go through. With BRAVELY_PACING_REFRESH=worker the request leaves it to `bravely
+    worker` (changed_at is already set), except after a risk answer: its crisis follow-up is
+    there when the response is."""
     from bravely.pacing.services import needs_refresh, refresh_recommendations
 
+    if settings.PACING_REFRESH == "worker" and not risk_signal:
+        return
     if created or needs_refresh(client.pk):
         refresh_recommendations(client, results=False)
 
@@ -161,7 +166,7 @@ def submit_log(actor: Actor, client, rung: Rung, data: dict, *, idempotency_key:
         log, created = _store_log(actor, client, rung, data, idempotency_key=idempotency_key,
                                   assignment=assignment, source=source,
                                   started_before_archiving=started_before_archiving)
-    _refresh_pacing(client, created)
+    _refresh_pacing(client, created, risk_signal=bool(data.get("risk_flag")))
     return log, created
 
 
@@ -355,7 +360,7 @@ def submit_check_in(actor: Actor, client, data: dict, *, idempotency_key: str,
                                 in_session=source == Source.SESSION):
         check_in, created = _store_check_in(actor, client, data,
                                             idempotency_key=idempotency_key, source=source)
-    _refresh_pacing(client, created)
+    _refresh_pacing(client, created, risk_signal=check_in.risk)
     return check_in, created
 
 

@@ -21,45 +21,24 @@ import contextvars
 import dataclasses
 import functools
 import hashlib
+import importlib.metadata
 import io
 import re
 import textwrap
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Protocol
 
-import matplotlib
 from django.core.cache import caches
 from django.utils import dateformat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from matplotlib import dates as mdates
-from matplotlib.backends.backend_svg import FigureCanvasSVG
-from matplotlib.figure import Figure
-from matplotlib.ticker import Formatter, MaxNLocator
 
 from bravely.clinical.progress import expectancy_change, trend_line
-
-matplotlib.rcParams.update({
-    "svg.fonttype": "none",  # text stays text: selectable, translatable, read by screen readers
-    "svg.hashsalt": "bravely-progress",  # stable ids, so the same data gives the same SVG
-    "text.parse_math": False,  # a client's "$5 a week" is text, not mathtext (nor an error)
-    "font.family": "sans-serif",
-    "font.size": 11,
-    "axes.edgecolor": "#4a5360",
-    "axes.labelcolor": "#1b1f24",
-    "xtick.color": "#4a5360",
-    "ytick.color": "#4a5360",
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "grid.color": "#d5d9de",
-    "grid.linewidth": 0.6,
-    "legend.frameon": False,
-})
 
 # The design tokens of bravely.css.
 INK, MUTED, LINE = "#1b1f24", "#4a5360", "#d5d9de"
@@ -212,9 +191,59 @@ class Measure:
 # Rendering
 
 
-def _figure(width: float, height: float) -> Figure:
-    fig = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasSVG(fig)
+@functools.cache
+def _mpl() -> SimpleNamespace:
+    """matplotlib, imported and set up when the first chart is drawn: a worker that only serves
+    charts from the cache, or none at all, never loads it (with numpy, about 40 MB)."""
+    import matplotlib
+    from matplotlib import dates, ticker
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    matplotlib.rcParams.update({
+        "svg.fonttype": "none",  # text stays text: selectable, translatable, read by screen readers
+        "svg.hashsalt": "bravely-progress",  # stable ids, so the same data gives the same SVG
+        "text.parse_math": False,  # a client's "$5 a week" is text, not mathtext (nor an error)
+        "font.family": "sans-serif",
+        "font.size": 11,
+        "axes.edgecolor": "#4a5360",
+        "axes.labelcolor": "#1b1f24",
+        "xtick.color": "#4a5360",
+        "ytick.color": "#4a5360",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "grid.color": "#d5d9de",
+        "grid.linewidth": 0.6,
+        "legend.frameon": False,
+    })
+
+    class LocalDateFormatter(ticker.Formatter):
+        """Date ticks in the active language: matplotlib's own formatters use strftime, which
+        names months in the C locale (English) whatever Django's language is."""
+
+        def __call__(self, x, pos=None):
+            return dateformat.format(dates.num2date(x).date(), "j M Y")
+
+        def format_ticks(self, values):
+            days = [dates.num2date(v).date() for v in values]
+            if all(d.day == 1 and d.month == 1 for d in days):
+                return [dateformat.format(d, "Y") for d in days]
+            labels, year = [], None
+            for d in days:
+                fmt = "M" if all(x.day == 1 for x in days) else "j M"
+                labels.append(dateformat.format(d, fmt if d.year == year else f"{fmt} Y"))
+                year = d.year
+            return labels
+
+    return SimpleNamespace(Figure=Figure, Canvas=FigureCanvasSVG, dates=dates,
+                           MaxNLocator=ticker.MaxNLocator, LocalDateFormatter=LocalDateFormatter)
+
+
+def _figure(width: float, height: float):
+    mpl = _mpl()
+    fig = mpl.Figure(figsize=(width, height), layout="constrained")
+    mpl.Canvas(fig)
     return fig
 
 
@@ -252,7 +281,7 @@ def as_images():
         _RASTER.reset(token)
 
 
-def _png(fig: Figure, title: str, desc: str) -> SafeString:
+def _png(fig, title: str, desc: str) -> SafeString:
     """RASTER_DPI at the width the chart is printed (the page's), whatever the figure's width,
     as a JPEG of high quality: WeasyPrint puts a JPEG into the PDF as it is, where it decodes a
     PNG and compresses it again (with its alpha channel as a second image), a fifth of a
@@ -272,7 +301,7 @@ def _png(fig: Figure, title: str, desc: str) -> SafeString:
                      f'alt="{escape(title)}. {escape(desc)}">')
 
 
-def _svg(fig: Figure, key: str, title: str, desc: str) -> SafeString:
+def _svg(fig, key: str, title: str, desc: str) -> SafeString:
     """The figure as inline SVG: no XML prologue, scaled by its viewBox, ids prefixed with the
     chart's key so several charts on a page do not share ids, a <title> and a <desc>. Inside
     `as_images()`, a PNG image instead."""
@@ -318,31 +347,13 @@ def _d(day: date) -> str:
 
 def _index_axis(ax, count: int):
     ax.set_xlim(0.5, count + 0.5)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True, min_n_ticks=1))
-
-
-class LocalDateFormatter(Formatter):
-    """Date ticks in the active language: matplotlib's own formatters use strftime, which
-    names months in the C locale (English) whatever Django's language is."""
-
-    def __call__(self, x, pos=None):
-        return dateformat.format(mdates.num2date(x).date(), "j M Y")
-
-    def format_ticks(self, values):
-        days = [mdates.num2date(v).date() for v in values]
-        if all(d.day == 1 and d.month == 1 for d in days):
-            return [dateformat.format(d, "Y") for d in days]
-        labels, year = [], None
-        for d in days:
-            fmt = "M" if all(x.day == 1 for x in days) else "j M"
-            labels.append(dateformat.format(d, fmt if d.year == year else f"{fmt} Y"))
-            year = d.year
-        return labels
+    ax.xaxis.set_major_locator(_mpl().MaxNLocator(nbins=8, integer=True, min_n_ticks=1))
 
 
 def _date_axis(ax):
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=6))
-    ax.xaxis.set_major_formatter(LocalDateFormatter())
+    mpl = _mpl()
+    ax.xaxis.set_major_locator(mpl.dates.AutoDateLocator(minticks=2, maxticks=6))
+    ax.xaxis.set_major_formatter(mpl.LocalDateFormatter())
 
 
 def _label_end(ax, x, y, text, color, dy=0):
@@ -368,8 +379,8 @@ def _wrap(text: str, width: int = 40) -> str:
 # options, the language, this module's source and matplotlib's version), so new data or new code
 # never meets an old drawing, and there is nothing to invalidate. The "charts" cache (settings:
 # each worker's memory, or Redis when REDIS_URL is set) costs the pages no database query.
-_VERSION = hashlib.sha256(open(__file__, "rb").read() + matplotlib.__version__.encode()
-                          ).hexdigest()[:16]
+_VERSION = hashlib.sha256(open(__file__, "rb").read()
+                          + importlib.metadata.version("matplotlib").encode()).hexdigest()[:16]
 
 
 _PLAIN = (str, int, float, bool, type(None), date, datetime, Decimal)
@@ -771,7 +782,7 @@ def goals_chart(goals: list[GoalSeries], *, key: str = "goals", width: float = W
                     xycoords=("axes fraction", "data"), xytext=(-2, 3), ha="right",
                     textcoords="offset points", color=OK, fontsize=10)
         ax.set_ylim(0, max(goal.target, ys[-1]) * 1.2 + 0.5)
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        ax.yaxis.set_major_locator(_mpl().MaxNLocator(nbins=4, integer=True))
         ax.set_title(_wrap(goal.label, 34), fontsize=11, loc="left")
         _date_axis(ax)
     for j in range(len(goals), rows_n * columns):
@@ -811,7 +822,7 @@ def adherence_chart(weeks: list[AdherenceWeek], *, key: str = "adherence",
         bar.set_gid(f"done-{i}")
     step = max(1, len(weeks) // 8)
     ax.set_xticks(xs[::step], [dateformat.format(w.week, "j M") for w in weeks][::step])
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(_mpl().MaxNLocator(integer=True))
     ax.set_xlabel(_("week starting"))
     ax.set_ylabel(_("practices"))
     ax.grid(axis="x", visible=False)
