@@ -37,6 +37,18 @@ class _OneRequestAtATime(WSGIServer):
 testcases.LiveServerThread.server_class = _OneRequestAtATime
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts and ends in the default language: a request through the test client
+    leaves the language its middleware chose active in this thread (a Spanish client's portal
+    page, say), which the next test on this worker would otherwise inherit."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def practice(db):
     return make_practice("Riverside")

@@ -235,11 +235,12 @@ else:
                           # live counters included: keep that out of an attacker's reach.
                           "OPTIONS": {"MAX_ENTRIES": 1_000_000}}}
 # Drawn progress charts, keyed by their content (bravely/progress/charts.py): shared in Redis, or
-# each worker's own memory (a few MB) without it; never the database cache, a query per chart.
+# in files in the data folder, shared by the machine's workers and kept when a worker is replaced
+# (BRAVELY_MAX_REQUESTS); never the database cache, a query per chart. A chart is 10-200 KB.
 CACHES["charts"] = (
     {**CACHES["default"], "KEY_PREFIX": "bravely-charts"} if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "charts",
-          "OPTIONS": {"MAX_ENTRIES": 400}})
+    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+          "LOCATION": str(DATA_DIR / "cache" / "charts"), "OPTIONS": {"MAX_ENTRIES": 1000}})
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", "English"), ("es", "Español")]
